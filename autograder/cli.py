@@ -1,0 +1,264 @@
+"""The ``autograder`` command line: grade, check, validate and template.
+
+Each command is a thin wrapper over a library function. Errors that the user
+can fix (a bad path, a broken spec, no sandbox) print one line and exit with
+code 2; tracebacks appear only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from autograder import __version__
+from autograder.errors import AutograderError, SandboxUnavailable
+
+logger = logging.getLogger("autograder")
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    INTERNAL = 3
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """Map an exception that reached the top to the process exit code."""
+    if isinstance(error, (AutograderError, click.UsageError)):
+        return ExitCode.USAGE
+    return ExitCode.INTERNAL
+
+
+class _Group(click.Group):
+    """A click group that turns package errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.UsageError):
+            raise
+        except AutograderError as error:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"autograder: error: {error}", err=True)
+            ctx.exit(exit_code_for(error))
+        except Exception as error:  # noqa: BLE001 - last resort at the top of the program
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"autograder: unexpected error: {type(error).__name__}: {error} (run with --debug for the traceback)",
+                err=True,
+            )
+            ctx.exit(ExitCode.INTERNAL)
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING - 10 * min(verbosity, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("autograder: %(levelname)s: %(message)s"))
+    root = logging.getLogger("autograder")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="autograder")
+@click.option("-v", "--verbose", count=True, help="Log more: -v for progress notes, -vv for debugging detail.")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
+    """Grade homework against YAML problem specs."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    _configure_logging(verbose + (2 if debug else 0))
+
+
+def _spec_argument() -> Any:
+    return click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+
+
+def _open_runner(*, sandbox: bool, required: bool) -> Any:
+    """Open the runner for student code.
+
+    With ``required``, a missing sandbox is an error (grading others' code);
+    otherwise the student's own code runs in a plain child process, with a note.
+    """
+    from autograder.sandbox import open_runner
+
+    if not sandbox:
+        logger.warning("running student code WITHOUT a sandbox (--no-sandbox): only do this for code you trust")
+        return open_runner("process")
+    try:
+        return open_runner("sandbox")
+    except SandboxUnavailable:
+        if required:
+            raise
+        logger.info("no sandbox available; running your code in a plain child process with time limits")
+        return open_runner("process")
+
+
+@cli.command()
+@_spec_argument()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output: a table of scores, a JSON array of results, or a CSV gradebook.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the output to this file instead of standard output.")
+@click.option("--no-sandbox", is_flag=True, help="Run student code without the bubblewrap sandbox. Only for code you trust.")
+def grade(spec: Path, paths: tuple[Path, ...], output_format: str, output: Path | None, no_sandbox: bool) -> None:
+    """Grade every submission in PATHS against SPEC.
+
+    A PATH is a submission folder or .zip file, or a folder of them.
+    """
+    from autograder import reports
+    from autograder.discovery import find_submissions
+    from autograder.grading import grade_path
+    from autograder.loader import load_problem_set
+
+    problem_set = load_problem_set(spec)
+    markers = [problem_set.header.submission.answers]
+    if problem_set.module_file:
+        markers.append(problem_set.module_file)
+    submissions = find_submissions(paths, markers)
+
+    runner = _open_runner(sandbox=not no_sandbox, required=True) if problem_set.code_parts else None
+    try:
+        if runner is not None:
+            logger.info("student code runs in: %s", runner.describe())
+        results = [grade_path(problem_set, path, runner=runner) for path in submissions]
+    finally:
+        if runner is not None:
+            runner.close()
+
+    if output_format == "json":
+        _emit(reports.results_json(results), output)
+    elif output_format == "csv":
+        _emit(reports.gradebook_csv(results, problem_set), output)
+    else:
+        _emit_rich(reports.results_table(results, problem_set), output)
+
+
+@cli.command()
+@_spec_argument()
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output: a readable report or the JSON result.",
+)
+@click.option("--no-sandbox", is_flag=True, help="Run your code in a plain child process even if a sandbox is available.")
+def check(spec: Path, submission: Path, output_format: str, no_sandbox: bool) -> None:
+    """Check one SUBMISSION (your own work) against SPEC, part by part.
+
+    Hidden test cases are not run; they count only when the course grades.
+    """
+    from autograder import reports
+    from autograder.grading import grade_path
+    from autograder.loader import load_problem_set
+
+    problem_set = load_problem_set(spec)
+    if not submission.exists():
+        raise click.BadParameter(f"{submission}: no such file or folder", param_hint="SUBMISSION")
+    runner = _open_runner(sandbox=not no_sandbox, required=False) if problem_set.code_parts else None
+    try:
+        result = grade_path(problem_set, submission, runner=runner, include_hidden=False)
+    finally:
+        if runner is not None:
+            runner.close()
+    if output_format == "json":
+        _emit(reports.results_json([result]), None)
+    else:
+        _emit_rich(reports.check_view(result, problem_set), None)
+
+
+@cli.command()
+@_spec_argument()
+def validate(spec: Path) -> None:
+    """Load SPEC and prove its reference answers earn full marks.
+
+    Also grades an empty submission, which must earn nothing, and checks that
+    no listed mistake is accepted. Exits 1 if any check fails.
+    """
+    from autograder.loader import load_problem_set
+    from autograder.reports import format_score
+    from autograder.validation import validate_problem_set
+
+    problem_set = load_problem_set(spec)
+    runner = _open_runner(sandbox=True, required=False) if problem_set.code_parts else None
+    try:
+        report = validate_problem_set(problem_set, runner=runner)
+    finally:
+        if runner is not None:
+            runner.close()
+
+    click.echo(f"{spec}: {len(problem_set.parts)} parts, {format_score(problem_set.max_score)} points")
+    click.echo(f"reference answers: {format_score(report.reference.score)}/{format_score(report.reference.max_score)}")
+    click.echo(f"empty submission: {format_score(report.empty.score)}/{format_score(report.empty.max_score)}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    if not report.ok:
+        click.echo(f"{spec}: {len(report.problems)} problem(s) found", err=True)
+        raise SystemExit(ExitCode.FAILED)
+    click.echo(f"{spec}: valid")
+
+
+@cli.command()
+@_spec_argument()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the template to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def template(spec: Path, output: Path | None, force: bool) -> None:
+    """Write a blank answers file for SPEC, with each part's prompt and
+    expected form as comments."""
+    from autograder.errors import UsageError
+    from autograder.loader import load_problem_set
+    from autograder.template import answers_template
+
+    problem_set = load_problem_set(spec)
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} exists; use --force to overwrite it")
+    _emit(answers_template(problem_set), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    logger.info("wrote %s", output)
+
+
+def _emit_rich(renderable: Any, output: Path | None) -> None:
+    if output is None:
+        Console(soft_wrap=False).print(renderable)
+        return
+    console = Console(record=True, width=120, file=open(output, "w", encoding="utf-8"))  # noqa: SIM115
+    try:
+        console.print(renderable)
+    finally:
+        console.file.close()
+
+
+def main() -> None:
+    """Entry point of the ``autograder`` console script."""
+    cli(prog_name="autograder")
+
+
+if __name__ == "__main__":
+    main()

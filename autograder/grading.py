@@ -1,0 +1,118 @@
+"""Grading one submission against a loaded problem set.
+
+``grade_submission`` is a pure function of the problem set, the submission and
+the runner's behaviour: it reads nothing else and keeps no state between
+submissions except the checkers' caches of verdicts, which only make repeated
+answers cheaper. Whatever a submission contains, it returns a result; an
+unexpected failure inside one checker costs that part only and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograder.errors import SandboxError, SubmissionError
+from autograder.loader import ProblemSet
+from autograder.results import PartResult, SubmissionResult, Verdict
+from autograder.spec import CodePart
+from autograder.submission import Submission, read_submission
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED = "The grader failed unexpectedly on this part; this is not your fault. Please report it to the course staff."
+
+
+def grade_path(
+    problem_set: ProblemSet, path: Path, *, runner: object | None, include_hidden: bool = True
+) -> SubmissionResult:
+    """Read and grade the submission at ``path``; never raises for its content."""
+    try:
+        submission = read_submission(
+            path,
+            answers_name=problem_set.header.submission.answers,
+            part_ids=[part.id for part in problem_set.parts],
+        )
+    except SubmissionError as error:
+        name = path.stem if path.suffix.lower() == ".zip" else path.name
+        return failed_result(problem_set, name, str(error))
+    return grade_submission(problem_set, submission, runner=runner, include_hidden=include_hidden)
+
+
+def failed_result(problem_set: ProblemSet, name: str, reason: str) -> SubmissionResult:
+    """A result for a submission that could not be graded at all: every part
+    scores zero with status "error" and the reason."""
+    parts = tuple(
+        PartResult(part.id, 0.0, part.points, "error", f"The submission could not be graded: {reason}")
+        for part in problem_set.parts
+    )
+    return SubmissionResult(submission=name, parts=parts, error=reason)
+
+
+def grade_submission(
+    problem_set: ProblemSet,
+    submission: Submission,
+    *,
+    runner: object | None,
+    include_hidden: bool = True,
+) -> SubmissionResult:
+    """Grade every part of ``submission``.
+
+    ``runner`` runs student code (see ``autograder.sandbox``); with ``None``,
+    code parts get status "error" saying that code was not run.
+    ``include_hidden`` is False for a student's own check, which neither runs
+    nor reveals hidden test cases.
+    """
+    code_verdicts = _grade_code_parts(problem_set, submission, runner, include_hidden)
+    results: list[PartResult] = []
+    for part in problem_set.parts:
+        if isinstance(part, CodePart):
+            verdict = code_verdicts[part.id]
+        else:
+            verdict = _judge_answer(problem_set, submission, part.id)
+        results.append(PartResult.from_verdict(part.id, part.points, verdict))
+    return SubmissionResult(submission=submission.name, parts=tuple(results), notes=submission.notes)
+
+
+def _judge_answer(problem_set: ProblemSet, submission: Submission, part_id: str) -> Verdict:
+    if part_id in submission.problems:
+        return Verdict.invalid(submission.problems[part_id])
+    answer = submission.answers.get(part_id)
+    if answer is None:
+        return Verdict.missing(submission.answers_problem or "No answer was given.")
+    try:
+        return problem_set.checkers[part_id].judge(answer)
+    except Exception:  # noqa: BLE001 - one checker's bug must not stop the others
+        logger.exception("checker for part %s failed on submission %s", part_id, submission.name)
+        return Verdict("error", 0.0, UNEXPECTED)
+
+
+def _grade_code_parts(
+    problem_set: ProblemSet,
+    submission: Submission,
+    runner: object | None,
+    include_hidden: bool,
+) -> dict[str, Verdict]:
+    """Run all code parts of a submission in one sandboxed run and judge them."""
+    code_parts: Sequence[CodePart] = problem_set.code_parts
+    if not code_parts:
+        return {}
+    if runner is None:
+        return {part.id: Verdict("error", 0.0, "Code was not run.") for part in code_parts}
+
+    from autograder.checkers.code import grade_code_parts
+
+    try:
+        return grade_code_parts(
+            [problem_set.checkers[part.id] for part in code_parts],  # type: ignore[misc]
+            submission,
+            module_file=problem_set.module_file,
+            runner=runner,  # type: ignore[arg-type]
+            include_hidden=include_hidden,
+        )
+    except SandboxError:
+        raise
+    except Exception:  # noqa: BLE001 - one checker's bug must not stop the others
+        logger.exception("code parts failed on submission %s", submission.name)
+        return {part.id: Verdict("error", 0.0, UNEXPECTED) for part in code_parts}

@@ -1,0 +1,241 @@
+"""Reading one student's submission: a folder or a .zip file holding an answers
+file and the student's Python module.
+
+Reading never raises for a bad answers file: every problem it finds is
+recorded against the part it affects, so it costs that part only. Only a
+submission that cannot be opened at all (a corrupt zip file) raises
+``SubmissionError``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from autograder.checkers.base import Answer
+from autograder.errors import SubmissionError
+from autograder.yamlsource import Document, YAMLSyntaxError, load, split_top_level
+
+MAX_FILE_BYTES = 1_000_000
+MAX_ZIP_BYTES = 20_000_000
+MAX_ZIP_MEMBERS = 500
+ANSWER_FILE_ALIASES = ("answers.yml",)
+
+_KEY_AT_LINE_START = re.compile(r"""^\s*(["']?)(?P<key>[^:"'#]+?)\1\s*:""")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What was read from one submission, ready for grading.
+
+    ``answers`` maps part ids to answers. ``problems`` maps part ids whose
+    answer could not be read to the reason. ``files`` holds the Python files
+    at the top of the submission, by name. ``answers_problem`` is set when the
+    answers file as a whole is missing or unreadable. ``notes`` are remarks about
+    the submission as a whole, such as answers to parts that do not exist.
+    """
+
+    name: str
+    source: Path
+    answers: Mapping[str, Answer]
+    problems: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    answers_problem: str | None = None
+    notes: tuple[str, ...] = ()
+    content_hash: str = ""
+
+
+def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -> Submission:
+    """Read the submission folder or zip file at ``path``."""
+    raw_files = _read_zip(path) if path.suffix.lower() == ".zip" else _read_folder(path)
+    name = path.stem if path.suffix.lower() == ".zip" else path.name
+    content_hash = _hash_files(raw_files)
+
+    files: dict[str, str] = {}
+    notes: list[str] = []
+    for file_name, data in sorted(raw_files.items()):
+        if data is None:
+            notes.append(f"{file_name} is larger than {MAX_FILE_BYTES // 1_000_000} MB and was not read.")
+            continue
+        if not file_name.endswith(".py"):
+            continue
+        try:
+            files[file_name] = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            notes.append(f"{file_name} is not UTF-8 text and was ignored.")
+
+    answers_file = answers_name
+    if answers_file not in raw_files:
+        answers_file = next((alias for alias in ANSWER_FILE_ALIASES if alias in raw_files), answers_file)
+    answers_data = raw_files.get(answers_file)
+    if answers_data is None:
+        return Submission(
+            name=name,
+            source=path,
+            answers={},
+            files=files,
+            answers_problem=(
+                f"{answers_name} was not found in the submission."
+                if answers_file not in raw_files
+                else f"{answers_file} is larger than {MAX_FILE_BYTES // 1_000_000} MB and was not read."
+            ),
+            notes=tuple(notes),
+            content_hash=content_hash,
+        )
+
+    try:
+        text = answers_data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Submission(
+            name=name,
+            source=path,
+            answers={},
+            files=files,
+            answers_problem=f"{answers_file} is not UTF-8 text; save it as UTF-8.",
+            notes=tuple(notes),
+            content_hash=content_hash,
+        )
+
+    answers, problems, answers_problem, answer_notes = parse_answers(text, answers_file, set(part_ids))
+    return Submission(
+        name=name,
+        source=path,
+        answers=answers,
+        problems=problems,
+        files=files,
+        answers_problem=answers_problem,
+        notes=tuple(notes + answer_notes),
+        content_hash=content_hash,
+    )
+
+
+def parse_answers(
+    text: str, file_name: str, part_ids: set[str]
+) -> tuple[dict[str, Answer], dict[str, str], str | None, list[str]]:
+    """Parse an answers file into answers, per-part problems, a whole-file
+    problem and notes.
+
+    A file with a YAML syntax error is parsed again one top-level entry at a
+    time, so that one broken answer costs only its own part.
+    """
+    answers: dict[str, Answer] = {}
+    problems: dict[str, str] = {}
+    notes: list[str] = []
+
+    document = load(text)
+    if isinstance(document, YAMLSyntaxError):
+        notes.append(
+            f"{file_name} has a YAML syntax error"
+            + (f" at line {document.line}" if document.line else "")
+            + f" ({document.message}); the other answers were read one by one."
+        )
+        for start, chunk in split_top_level(text):
+            piece = load("\n" * (start - 1) + chunk)
+            if isinstance(piece, YAMLSyntaxError) or not isinstance(piece.data, dict):
+                match = _KEY_AT_LINE_START.match(chunk)
+                if match:
+                    detail = piece.message if isinstance(piece, YAMLSyntaxError) else "not a 'part: answer' entry"
+                    problems[match.group("key").strip()] = (
+                        f"Line {start} of {file_name} could not be read as YAML ({detail}). "
+                        "Put an answer that contains ': ', '#' or starts with a bracket or '*' in quotes."
+                    )
+                continue
+            _collect(piece, answers, problems, file_name)
+    elif document.data is None:
+        return {}, {}, f"{file_name} is empty.", notes
+    elif not isinstance(document.data, dict):
+        return {}, {}, f"{file_name} must map part ids to answers, one per line, like '2.4: 0.665'.", notes
+    else:
+        _collect(document, answers, problems, file_name)
+
+    unknown = sorted((set(answers) | set(problems)) - part_ids)
+    for key in unknown:
+        answers.pop(key, None)
+        problems.pop(key, None)
+        guess = difflib.get_close_matches(key, sorted(part_ids), n=1, cutoff=0.6)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        notes.append(f"{file_name} answers a part {key!r} that does not exist{hint}")
+    return answers, problems, None, notes
+
+
+def _collect(document: Document, answers: dict[str, Answer], problems: dict[str, str], file_name: str) -> None:
+    for key, value in document.data.items():
+        key = key.strip()
+        if value is None:
+            continue
+        answers[key] = Answer(value=value, text=document.texts.get((key,)), line=document.line((key,)))
+    for key_path, first, second in document.duplicates:
+        key = str(key_path[0]).strip()
+        answers.pop(key, None)
+        problems[key] = f"Part {key} is answered twice in {file_name} (lines {first} and {second}); keep only one answer."
+
+
+def _read_folder(path: Path) -> dict[str, bytes | None]:
+    """Read the files at the top of a folder; a file over the size limit maps to None."""
+    if not path.is_dir():
+        raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+    folder = path
+    entries = [entry for entry in folder.iterdir() if not entry.name.startswith(".")]
+    # An LMS export may wrap the work in one more folder.
+    if len(entries) == 1 and entries[0].is_dir():
+        folder = entries[0]
+    files: dict[str, bytes | None] = {}
+    for entry in sorted(folder.iterdir()):
+        if not entry.is_file() or entry.name.startswith("."):
+            continue
+        if entry.stat().st_size > MAX_FILE_BYTES:
+            files[entry.name] = None
+            continue
+        files[entry.name] = entry.read_bytes()
+    return files
+
+
+def _read_zip(path: Path) -> dict[str, bytes | None]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+            ]
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise SubmissionError(f"{path.name} holds more than {MAX_ZIP_MEMBERS} files")
+            if sum(info.file_size for info in members) > MAX_ZIP_BYTES:
+                raise SubmissionError(f"{path.name} unpacks to more than {MAX_ZIP_BYTES // 1_000_000} MB")
+            names = [PurePosixPath(info.filename) for info in members]
+            prefix = _common_folder(names)
+            files: dict[str, bytes | None] = {}
+            for info, name in zip(members, names):
+                relative = name.relative_to(prefix) if prefix else name
+                if len(relative.parts) != 1 or relative.name.startswith("."):
+                    continue
+                if info.file_size > MAX_FILE_BYTES:
+                    files[relative.name] = None
+                    continue
+                files[relative.name] = archive.read(info)
+            return files
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise SubmissionError(f"{path.name} is not a readable zip file: {error}") from None
+
+
+def _common_folder(names: list[PurePosixPath]) -> PurePosixPath | None:
+    """The one folder that every member sits in, if there is exactly one."""
+    tops = {name.parts[0] for name in names if len(name.parts) > 1}
+    if len(tops) == 1 and all(len(name.parts) > 1 for name in names):
+        return PurePosixPath(tops.pop())
+    return None
+
+
+def _hash_files(files: Mapping[str, bytes | None]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        encoded = name.encode("utf-8")
+        data = files[name] or b""
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()

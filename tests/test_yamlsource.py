@@ -1,0 +1,53 @@
+"""YAML loading with line numbers and source text."""
+
+from __future__ import annotations
+
+from autograder.yamlsource import Document, YAMLSyntaxError, load, split_top_level
+
+
+def test_keys_keep_their_source_text():
+    document = load("1.1: a\n1.10: b\n2: c\n")
+    assert isinstance(document, Document)
+    assert document.data == {"1.1": "a", "1.10": "b", "2": "c"}
+
+
+def test_scalar_text_is_kept():
+    document = load("x: 1e-3\ny: 0.50\nz: '2*e'\n")
+    assert isinstance(document, Document)
+    assert document.texts[("x",)] == "1e-3"
+    assert document.texts[("y",)] == "0.50"
+    assert document.data["y"] == 0.5
+    assert document.texts[("z",)] == "2*e"
+
+
+def test_lines_of_nested_values():
+    document = load("title: t\nparts:\n  - id: a\n    answer: 1\n  - id: b\n    answer: [1,\n      2]\n")
+    assert isinstance(document, Document)
+    assert document.line(("parts", 0, "answer")) == 4
+    assert document.line(("parts", 1, "id")) == 5
+    assert document.line(("parts", 1, "answer", 1)) == 7
+    assert document.line(("parts", 1, "nonexistent")) == 5
+
+
+def test_duplicate_keys_are_reported():
+    document = load("a: 1\nb: 2\na: 3\n")
+    assert isinstance(document, Document)
+    assert document.duplicates == [(("a",), 1, 3)]
+
+
+def test_syntax_error_has_line():
+    result = load("a: 1\nb: [1, 2\nc: 3\n")
+    assert isinstance(result, YAMLSyntaxError)
+    assert result.line is not None
+    assert result.line >= 2
+
+
+def test_aliases_are_expanded():
+    document = load("a: &v [1, 2]\nb: *v\n")
+    assert isinstance(document, Document)
+    assert document.data["b"] == [1, 2]
+
+
+def test_split_top_level_entries():
+    text = "# header\na: 1\nb:\n  - 1\n  - 2\n\nc: [1,\n  2]\n"
+    assert list(split_top_level(text)) == [(2, "a: 1"), (3, "b:\n  - 1\n  - 2\n"), (7, "c: [1,\n  2]")]
