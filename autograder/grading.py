@@ -10,7 +10,7 @@ unexpected failure inside one checker costs that part only and is logged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from autograder.errors import SandboxError, SubmissionError
@@ -25,7 +25,12 @@ UNEXPECTED = "The grader failed unexpectedly on this part; this is not your faul
 
 
 def grade_path(
-    problem_set: ProblemSet, path: Path, *, runner: object | None, include_hidden: bool = True
+    problem_set: ProblemSet,
+    path: Path,
+    *,
+    runner: object | None,
+    include_hidden: bool = True,
+    only_parts: Collection[str] | None = None,
 ) -> SubmissionResult:
     """Read and grade the submission at ``path``; never raises for its content."""
     try:
@@ -36,16 +41,21 @@ def grade_path(
         )
     except SubmissionError as error:
         name = path.stem if path.suffix.lower() == ".zip" else path.name
-        return failed_result(problem_set, name, str(error))
-    return grade_submission(problem_set, submission, runner=runner, include_hidden=include_hidden)
+        return failed_result(problem_set, name, str(error), only_parts=only_parts)
+    return grade_submission(
+        problem_set, submission, runner=runner, include_hidden=include_hidden, only_parts=only_parts
+    )
 
 
-def failed_result(problem_set: ProblemSet, name: str, reason: str) -> SubmissionResult:
+def failed_result(
+    problem_set: ProblemSet, name: str, reason: str, *, only_parts: Collection[str] | None = None
+) -> SubmissionResult:
     """A result for a submission that could not be graded at all: every part
     scores zero with status "error" and the reason."""
     parts = tuple(
         PartResult(part.id, 0.0, part.points, "error", f"The submission could not be graded: {reason}")
         for part in problem_set.parts
+        if only_parts is None or part.id in only_parts
     )
     return SubmissionResult(submission=name, parts=parts, error=reason)
 
@@ -56,17 +66,21 @@ def grade_submission(
     *,
     runner: object | None,
     include_hidden: bool = True,
+    only_parts: Collection[str] | None = None,
 ) -> SubmissionResult:
-    """Grade every part of ``submission``.
+    """Grade every part of ``submission``, or only the parts in ``only_parts``.
 
     ``runner`` runs student code (see ``autograder.sandbox``); with ``None``,
     code parts get status "error" saying that code was not run.
     ``include_hidden`` is False for a student's own check, which neither runs
-    nor reveals hidden test cases.
+    nor reveals hidden test cases. ``only_parts`` lets a rerun regrade just the
+    parts whose spec changed; the result then holds only those parts.
     """
-    code_verdicts = _grade_code_parts(problem_set, submission, runner, include_hidden)
+    selected = [part for part in problem_set.parts if only_parts is None or part.id in only_parts]
+    code_parts = [part for part in selected if isinstance(part, CodePart)]
+    code_verdicts = _grade_code_parts(problem_set, code_parts, submission, runner, include_hidden)
     results: list[PartResult] = []
-    for part in problem_set.parts:
+    for part in selected:
         if isinstance(part, CodePart):
             verdict = code_verdicts[part.id]
         else:
@@ -90,12 +104,12 @@ def _judge_answer(problem_set: ProblemSet, submission: Submission, part_id: str)
 
 def _grade_code_parts(
     problem_set: ProblemSet,
+    code_parts: Sequence[CodePart],
     submission: Submission,
     runner: object | None,
     include_hidden: bool,
 ) -> dict[str, Verdict]:
-    """Run all code parts of a submission in one sandboxed run and judge them."""
-    code_parts: Sequence[CodePart] = problem_set.code_parts
+    """Run the given code parts of a submission in one sandboxed run and judge them."""
     if not code_parts:
         return {}
     if runner is None:

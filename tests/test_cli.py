@@ -1,0 +1,170 @@
+"""End-to-end tests of the command line on throwaway specs and submissions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder.cli import cli
+from tests.conftest import write
+
+SPEC = """
+title: Quiz
+parts:
+  - id: "1.1"
+    type: number
+    prompt: What is one half?
+    answer: 0.5
+  - id: "1.2"
+    type: choice
+    prompt: Pick the shape.
+    options: [Line, Circle]
+    answer: Line
+  - id: "2.1"
+    type: set
+    points: 2
+    prompt: Which facts?
+    answer: [6, 8]
+"""
+
+
+@pytest.fixture
+def quiz(tmp_path: Path) -> Path:
+    write(tmp_path / "quiz.yaml", SPEC)
+    write(tmp_path / "class" / "ann" / "answers.yaml", "1.1: 0.5\n1.2: line\n2.1: [8, 6]\n")
+    write(tmp_path / "class" / "ben" / "answers.yaml", "1.1: 0.4\n1.2: square\n")
+    write(tmp_path / "class" / "cat" / "answers.yaml", "")
+    write(tmp_path / "class" / "expected.yaml", "not a submission\n")
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_grade_json(quiz):
+    code, out, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class"), "--format", "json")
+    assert code == 0
+    results = {item["submission"]: item for item in json.loads(out)}
+    assert sorted(results) == ["ann", "ben", "cat"]
+    assert results["ann"]["score"] == 4
+    assert results["ann"]["max_score"] == 4
+    assert results["ben"]["score"] == 0
+    statuses = {part["id"]: part["status"] for part in results["ben"]["parts"]}
+    assert statuses == {"1.1": "incorrect", "1.2": "invalid", "2.1": "missing"}
+    assert set(results["cat"]["parts"][0]) == {"id", "score", "max_score", "status", "feedback"}
+
+
+def test_grade_single_submission(quiz):
+    code, out, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class" / "ann"), "--format", "json")
+    assert code == 0
+    assert [item["submission"] for item in json.loads(out)] == ["ann"]
+
+
+def test_grade_csv_gradebook(quiz, tmp_path):
+    target = tmp_path / "out" / "gradebook.csv"
+    code, _, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class"), "--format", "csv", "-o", str(target))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert [row["student"] for row in rows] == ["ann", "ben", "cat"]
+    assert rows[0]["2.1"] == "2"
+    assert rows[0]["total"] == "4"
+    assert rows[0]["status"] == "graded"
+
+
+def test_grade_table(quiz):
+    code, out, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class"))
+    assert code == 0
+    assert "ann" in out
+    assert "4/4" in out
+    assert "2/2" in out
+
+
+def test_check_shows_feedback(quiz):
+    code, out, _ = run("check", str(quiz / "quiz.yaml"), str(quiz / "class" / "ben"))
+    assert code == 0
+    assert "not one of the options" in out
+    assert "Total: 0/4" in out
+
+
+def test_check_json(quiz):
+    code, out, _ = run("check", str(quiz / "quiz.yaml"), str(quiz / "class" / "ann"), "--format", "json")
+    assert code == 0
+    assert json.loads(out)[0]["score"] == 4
+
+
+def test_missing_spec_is_usage_error(quiz):
+    code, _, err = run("grade", str(quiz / "nope.yaml"), str(quiz / "class"))
+    assert code == 2
+    assert err.startswith("autograder: error: ")
+    assert "spec file not found" in err
+    assert "Traceback" not in err
+
+
+def test_missing_path_is_usage_error(quiz):
+    code, _, err = run("grade", str(quiz / "quiz.yaml"), str(quiz / "nowhere"))
+    assert code == 2
+    assert "no such file or folder" in err
+
+
+def test_broken_spec_names_file_line_and_part(quiz):
+    broken = write(quiz / "broken.yaml", SPEC.replace("answer: Line", "answer: Square"))
+    code, _, err = run("validate", str(broken))
+    assert code == 2
+    assert f"{broken}:11: part 1.2:" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_validate_good_spec(quiz):
+    code, out, _ = run("validate", str(quiz / "quiz.yaml"))
+    assert code == 0
+    assert "reference answers: 4/4" in out
+    assert "empty submission: 0/4" in out
+
+
+def test_validate_reports_accepted_mistake(quiz):
+    spec = SPEC.replace(
+        "    answer: 0.5\n",
+        "    answer: 0.5\n    mistakes:\n      - answer: 0.50000001\n        feedback: Too close to tell.\n",
+    )
+    path = write(quiz / "mistake.yaml", spec)
+    code, out, _ = run("validate", str(path))
+    assert code == 1
+    assert "mistake 1" in out
+    assert "graded as correct" in out
+
+
+def test_template_lists_every_part(quiz):
+    code, out, _ = run("template", str(quiz / "quiz.yaml"))
+    assert code == 0
+    assert '"1.1":' in out
+    assert "# Expected: one of: Line, Circle" in out
+    assert "# Which facts?" in out
+
+
+def test_template_refuses_to_overwrite(quiz):
+    target = write(quiz / "answers.yaml", "keep me\n")
+    code, _, err = run("template", str(quiz / "quiz.yaml"), "-o", str(target))
+    assert code == 2
+    assert "--force" in err
+    assert target.read_text() == "keep me\n"
+
+
+def test_console_script_runs_without_traceback(quiz):
+    completed = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", str(quiz / "missing.yaml"), str(quiz)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.count("\n") == 1
