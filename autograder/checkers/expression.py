@@ -1,0 +1,213 @@
+"""The checker of expression parts: symbolic answers in declared variables, judged by equivalence."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.checkers.base import Answer, Checker, PartContext
+from autograder.expressions.cache import LRUCache, normalize_answer
+from autograder.expressions.domains import DomainError, SamplePoints, sample
+from autograder.expressions.equivalence import Comparison, Target, Tolerance, compare
+from autograder.expressions.failures import ExpressionError, ExpressionFailure, caret_excerpt
+from autograder.expressions.forms import exact_form_message
+from autograder.expressions.limits import DEFAULT_LIMITS
+from autograder.expressions.names import FUNCTIONS, NameTable, join_names
+from autograder.expressions.nodes import Node, variables_in
+from autograder.expressions.numeric import describe_shape, evaluate, shape_of
+from autograder.expressions.parser import Expression, parse
+from autograder.expressions.printers import to_latex, to_text
+from autograder.expressions.tokens import Kind, tokenize
+from autograder.results import Reading, Verdict
+from autograder.spec import ExpressionPart
+
+logger = logging.getLogger(__name__)
+
+SYMBOLIC_TIME_LIMIT = 2.0
+CACHE_CAPACITY = 4096
+
+
+@dataclass(frozen=True)
+class _Mistake:
+    target: Target
+    feedback: str
+
+
+class ExpressionChecker(Checker):
+    """Judges answers that are expressions in the part's declared variables.
+
+    The constructor parses the reference answer and every listed mistake with
+    the same parser as student answers, draws the sample points and evaluates
+    the reference there once. ``judge`` then costs one parse and one
+    vectorized evaluation per new answer, and a dict lookup per repeated one.
+    """
+
+    part_type = "expression"
+    part: ExpressionPart
+
+    def __init__(self, part: ExpressionPart, context: PartContext) -> None:
+        super().__init__(part, context)
+        self.names = self._build_names()
+        try:
+            self.points: SamplePoints = sample(part.variables, part.samples, part.seed)
+        except DomainError as error:
+            raise self.spec_error(f"{error}; widen the interval or drop 'integer'", "variables") from error
+        self.tolerance = Tolerance(part.rtol, part.atol)
+        answer_key = "answer_from" if part.answer_from is not None else "answer"
+        self.reference = self._build_target(self.reference_answer, "reference answer", (answer_key,))
+        self.mistakes = tuple(
+            _Mistake(self._build_target(Answer.of(mistake.answer), f"mistake {index + 1}", ("mistakes", index, "answer")), mistake.feedback)
+            for index, mistake in enumerate(part.mistakes)
+        )
+        for index, mistake in enumerate(self.mistakes):
+            if mistake.target.shape == self.reference.shape and self._compare(mistake.target.tree, mistake.target.values, self.reference).outcome == "equal":
+                raise self.spec_error(
+                    f"mistake {index + 1} is equivalent to the reference answer, so it would never be reached",
+                    "mistakes", index, "answer",
+                )
+        self._cache: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
+        self._cache_by_reading: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
+
+    # Construction and spec validation
+
+    def _build_names(self) -> NameTable:
+        seen: dict[str, str] = {}
+        for name in self.part.variables:
+            try:
+                tokens = tokenize(name, DEFAULT_LIMITS)
+            except ExpressionError:
+                tokens = []
+            if len(tokens) != 2 or tokens[0].kind is not Kind.NAME:
+                raise self.spec_error(
+                    f"variable name {name!r} cannot be typed as one name: use letters, then digits, then an optional subscript, as in x, x_1, w_01 or sigma",
+                    "variables", name,
+                )
+            key = tokens[0].key
+            if key in FUNCTIONS:
+                raise self.spec_error(
+                    f"variable name {name!r} is the name of a function; choose another name", "variables", name
+                )
+            if key in seen:
+                raise self.spec_error(
+                    f"variables {seen[key]!r} and {name!r} are both typed as {key!r}; rename one of them",
+                    "variables", name,
+                )
+            seen[key] = name
+        return NameTable(self.part.variables)
+
+    def _build_target(self, answer: Answer | None, label: str, keys: tuple[str | int, ...]) -> Target:
+        text = answer.as_text if answer is not None else None
+        if text is None:
+            raise self.spec_error(f"the {label} must be a single expression written as text", *keys)
+        parsed = parse(text, self.names)
+        if isinstance(parsed, ExpressionFailure):
+            declared = join_names(self.part.variables) if self.part.variables else "no variables"
+            raise self.spec_error(f"the {label} {text!r} is not a valid expression (declared: {declared}):\n{parsed.message}", *keys)
+        try:
+            values = evaluate(parsed.tree, self.points.values, self.points.count)
+        except ExpressionError as error:
+            raise self.spec_error(f"the {label} {text!r} cannot be evaluated: {error.message}", *keys) from error
+        target = Target.build(parsed.tree, values)
+        if not target.defined.any():
+            raise self.spec_error(
+                f"the {label} {text!r} is undefined (or infinite) at every sample point; check the expression and the variables' domains",
+                *keys,
+            )
+        return target
+
+    # Judging
+
+    def describe_format(self) -> str:
+        variables = self.part.variables
+        if variables:
+            description = f"an expression in {join_names(variables)}"
+        else:
+            description = "an expression of constants such as -log(0.2)"
+        if self.part.form == "exact":
+            description += " in exact form (no decimals)"
+        return description
+
+    def judge(self, answer: Answer) -> Verdict:
+        text = None if isinstance(answer.value, (list, tuple, dict)) else answer.as_text
+        if text is None:
+            if answer.value is None:
+                return Verdict.missing()
+            kind = "a list" if isinstance(answer.value, (list, tuple)) else "not a single expression"
+            return Verdict.invalid(
+                f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
+                "Type it on one line, in quotes if it starts with '[' or '{'."
+            )
+        key = normalize_answer(text)
+        if not key:
+            return Verdict.missing()
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        verdict = self._judge_text(text)
+        self._cache.put(key, verdict)
+        return verdict
+
+    def _judge_text(self, text: str) -> Verdict:
+        parsed = parse(text, self.names)
+        if isinstance(parsed, ExpressionFailure):
+            return Verdict.invalid(parsed.message)
+        reading = Reading(to_text(parsed.tree), to_latex(parsed.tree))
+        cached = self._cache_by_reading.get(reading.text)
+        if cached is not None:
+            return cached
+        verdict = self._judge_expression(parsed, reading)
+        self._cache_by_reading.put(reading.text, verdict)
+        return verdict
+
+    def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
+        if self.part.form == "exact":
+            message = exact_form_message(parsed)
+            if message is not None:
+                return Verdict("invalid", 0.0, message, reading)
+        try:
+            values = evaluate(parsed.tree, self.points.values, self.points.count)
+        except ExpressionError as error:
+            message = error.message
+            if error.position is not None:
+                message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
+            return Verdict("invalid", 0.0, message, reading)
+        shape = shape_of(values)
+        if shape != self.reference.shape:
+            return Verdict.incorrect(
+                f"Your answer is {describe_shape(shape)}, but the answer should be {describe_shape(self.reference.shape)}.",
+                reading,
+            )
+        comparison = self._compare(parsed.tree, values, self.reference)
+        if comparison.outcome == "equal":
+            return Verdict.correct("Correct.", reading)
+        for mistake in self.mistakes:
+            if mistake.target.shape != shape:
+                continue
+            if self._compare(parsed.tree, values, mistake.target).outcome == "equal":
+                return Verdict.incorrect(mistake.feedback, reading)
+        return Verdict.incorrect(self._explain(comparison, parsed), reading)
+
+    def _compare(self, tree: Node, values: np.ndarray, target: Target) -> Comparison:
+        return compare(
+            tree,
+            values,
+            target,
+            self.points,
+            self.tolerance,
+            self.part.variables,
+            symbolic_time_limit=SYMBOLIC_TIME_LIMIT,
+        )
+
+    def _explain(self, comparison: Comparison, parsed: Expression) -> str:
+        where = ""
+        if comparison.point is not None and self.part.variables:
+            shown = tuple(name for name in self.part.variables if name in parsed.variables | variables_in(self.reference.tree))
+            if shown:
+                where = f" at {self.points.describe(comparison.point, shown)}"
+        if comparison.outcome == "undefined":
+            return f"Your answer is undefined{where or ' somewhere'}, where the correct expression has a value. Check for logarithms, roots or divisions that are only defined for part of the domain."
+        if where:
+            return f"Your answer is not equivalent to the correct expression: for example, the two differ{where}."
+        return "Your answer is not equivalent to the correct expression."

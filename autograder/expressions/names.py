@@ -1,0 +1,195 @@
+"""Name resolution: the whitelisted functions and constants, declared variables and their spellings."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function of the answer language: canonical name and number of arguments."""
+
+    name: str
+    min_args: int = 1
+    max_args: int = 1
+
+
+_FUNCTION_LIST = (
+    FunctionInfo("exp"),
+    FunctionInfo("log", 1, 2),
+    FunctionInfo("sqrt"),
+    FunctionInfo("abs"),
+    FunctionInfo("factorial"),
+    FunctionInfo("sin"),
+    FunctionInfo("cos"),
+    FunctionInfo("tan"),
+    FunctionInfo("sec"),
+    FunctionInfo("csc"),
+    FunctionInfo("cot"),
+    FunctionInfo("asin"),
+    FunctionInfo("acos"),
+    FunctionInfo("atan"),
+    FunctionInfo("sinh"),
+    FunctionInfo("cosh"),
+    FunctionInfo("tanh"),
+    FunctionInfo("asinh"),
+    FunctionInfo("acosh"),
+    FunctionInfo("atanh"),
+)
+
+# Spellings of each function, keyed by what the student types. This is the
+# whitelist: a name not in this table, not a constant and not declared by the
+# part can never be called.
+FUNCTIONS: Mapping[str, FunctionInfo] = MappingProxyType(
+    {
+        **{info.name: info for info in _FUNCTION_LIST},
+        "ln": FunctionInfo("log", 1, 2),
+        "arcsin": FunctionInfo("asin"),
+        "arccos": FunctionInfo("acos"),
+        "arctan": FunctionInfo("atan"),
+        "arcsinh": FunctionInfo("asinh"),
+        "arccosh": FunctionInfo("acosh"),
+        "arctanh": FunctionInfo("atanh"),
+        "arsinh": FunctionInfo("asinh"),
+        "arcosh": FunctionInfo("acosh"),
+        "artanh": FunctionInfo("atanh"),
+    }
+)
+
+ConstantName = Literal["e", "pi"]
+CONSTANTS: Mapping[str, ConstantName] = MappingProxyType({"e": "e", "pi": "pi"})
+
+# Names that a student may type expecting a computer algebra system or Python
+# to act on them. They get a message that says why they are not accepted.
+_CAS_COMMANDS = (
+    "diff", "derivative", "integrate", "integral", "int", "simplify", "solve", "subs",
+    "expand", "factor", "limit", "lim", "series", "evalf", "sympify", "Derivative",
+    "Integral", "Sum", "Product",
+)
+_PYTHON_NAMES = (
+    "eval", "exec", "compile", "getattr", "setattr", "delattr", "globals", "locals",
+    "vars", "dir", "open", "import", "lambda", "print", "input", "type", "object",
+    "exit", "quit", "help", "breakpoint", "memoryview", "classmethod", "staticmethod",
+    "super", "property", "for", "in", "if", "else", "while", "def", "class", "return",
+    "yield", "from", "with", "as", "not", "and", "or", "is", "None", "True", "False",
+    "np", "numpy", "math", "sympy", "os", "sys", "subprocess",
+)
+FORBIDDEN: Mapping[str, str] = MappingProxyType(
+    {
+        **{
+            name: f"'{name}' is not allowed: type the result itself, not a command that computes it."
+            for name in _CAS_COMMANDS
+        },
+        **{
+            name: f"'{name}' is not part of the answer language: an answer is a mathematical expression, not code."
+            for name in _PYTHON_NAMES
+        },
+    }
+)
+
+
+def name_key(name: str) -> str:
+    """Return the lookup key of a name: ``x_1``, ``x1`` and ``x_{1}`` all give ``x1``."""
+    return name.replace("_", "").replace("{", "").replace("}", "")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a name token means in one part."""
+
+    kind: Literal["variable", "constant", "function"]
+    name: str
+    function: FunctionInfo | None = None
+
+
+class NameTable:
+    """The names a part accepts: its declared variables, then functions and constants.
+
+    A declared variable wins over a function name's absence and over a
+    constant: a part that declares ``e`` gets a variable ``e``. Names such as
+    ``lambda``, ``gamma``, ``S``, ``N``, ``E``, ``I``, ``Q`` and ``O`` are
+    variables only where declared and unknown elsewhere.
+    """
+
+    def __init__(self, variables: Iterable[str] = ()) -> None:
+        self.variables: tuple[str, ...] = tuple(variables)
+        self._variable_keys: dict[str, str] = {}
+        for name in self.variables:
+            self._variable_keys.setdefault(name_key(name), name)
+
+    def resolve(self, key: str) -> Resolved | None:
+        """Return what ``key`` names, or ``None`` for an unknown name."""
+        if key in self._variable_keys:
+            return Resolved("variable", self._variable_keys[key])
+        if key in FUNCTIONS:
+            info = FUNCTIONS[key]
+            return Resolved("function", info.name, info)
+        if key in CONSTANTS:
+            return Resolved("constant", CONSTANTS[key])
+        return None
+
+    def unknown_name_message(self, text: str, key: str) -> str:
+        """Describe an unknown or forbidden name, with a suggestion when one is close."""
+        if key in FORBIDDEN and key not in self._variable_keys:
+            return FORBIDDEN[key]
+        message = f"Unknown name '{text}'."
+        suggestion = self.suggest(key)
+        if suggestion:
+            message += f" Did you mean {suggestion}?"
+        elif self.variables:
+            message += f" The variables of this part are {_join_names(self.variables)}."
+        else:
+            message += " This part has no variables: use numbers, e, pi and functions such as log."
+        return message
+
+    def suggest(self, key: str) -> str | None:
+        """Suggest a known name close to ``key``, or a product of known names it splits into."""
+        known = {**{k: v for k, v in self._variable_keys.items()}, **{c: c for c in CONSTANTS}}
+        for candidate, name in known.items():
+            if candidate.lower() == key.lower():
+                return f"'{name}'"
+        for function in FUNCTIONS:
+            if function.lower() == key.lower():
+                return f"'{function}'"
+        split = self._split_into_names(key, known)
+        if split is not None:
+            return "'" + "*".join(split) + "'"
+        close = difflib.get_close_matches(key, list(known) + list(FUNCTIONS), n=1, cutoff=0.6)
+        if close:
+            match = close[0]
+            return f"'{known.get(match, match)}'"
+        return None
+
+    @staticmethod
+    def _split_into_names(key: str, known: Mapping[str, str]) -> list[str] | None:
+        """Split ``xy`` into ``[x, y]`` when every piece is a known name, preferring long pieces."""
+        if len(key) > 40:
+            return None
+        best: dict[int, list[str] | None] = {len(key): []}
+        for start in range(len(key) - 1, -1, -1):
+            best[start] = None
+            for end in range(len(key), start, -1):
+                piece = key[start:end]
+                rest = best.get(end)
+                if piece in known and rest is not None:
+                    best[start] = [known[piece], *rest]
+                    break
+        result = best[0]
+        if result is None or len(result) < 2:
+            return None
+        return result
+
+
+def _join_names(names: tuple[str, ...]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def join_names(names: Iterable[str]) -> str:
+    """Join names as English: ``x``, ``x and y``, ``x, y and z``."""
+    return _join_names(tuple(names))

@@ -1,0 +1,157 @@
+"""Numeric evaluation of an expression tree with numpy, vectorized over all sample points at once.
+
+Semantics are real: a value outside a function's real domain (``log(-1)``,
+``sqrt(-1)``, ``(-8)^(1/3)``) is NaN, never a complex number, and overflow is
+``inf``. Variables may be vectors or matrices; arithmetic and functions act
+elementwise, and a scalar combines with any shape.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+import numpy as np
+
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.nodes import (
+    Call,
+    Constant,
+    Factorial,
+    Negate,
+    Node,
+    Number,
+    Power,
+    Product,
+    Sum,
+    Variable,
+)
+
+Array = np.ndarray
+
+_UNARY: Mapping[str, Callable[[Array], Array]] = MappingProxyType(
+    {
+        "exp": np.exp,
+        "sqrt": np.sqrt,
+        "abs": np.abs,
+        "sin": np.sin,
+        "cos": np.cos,
+        "tan": np.tan,
+        "sec": lambda x: 1.0 / np.cos(x),
+        "csc": lambda x: 1.0 / np.sin(x),
+        "cot": lambda x: 1.0 / np.tan(x),
+        "asin": np.arcsin,
+        "acos": np.arccos,
+        "atan": np.arctan,
+        "sinh": np.sinh,
+        "cosh": np.cosh,
+        "tanh": np.tanh,
+        "asinh": np.arcsinh,
+        "acosh": np.arccosh,
+        "atanh": np.arctanh,
+    }
+)
+
+
+def evaluate(tree: Node, env: Mapping[str, Array], count: int) -> Array:
+    """Evaluate ``tree`` at ``count`` points; the result has shape ``(count, *shape)``.
+
+    ``env`` maps each variable to an array of shape ``(count, *shape)``.
+    Raises ``ExpressionError`` when two operands have different non-scalar
+    shapes, with the position of the operation.
+    """
+    with np.errstate(all="ignore"):
+        return _Evaluator(env, count).run(tree)
+
+
+def shape_of(values: Array) -> tuple[int, ...]:
+    """Return the shape of one value: ``()`` for a scalar, ``(3, 1)`` for a column vector."""
+    return tuple(values.shape[1:])
+
+
+def describe_shape(shape: tuple[int, ...]) -> str:
+    """Describe a shape for students: 'a scalar', 'a 3×1 vector', 'a 2×2 matrix'."""
+    if not shape:
+        return "a scalar"
+    dimensions = "×".join(str(size) for size in shape)
+    if len(shape) == 1 or 1 in shape:
+        return f"a {dimensions} vector"
+    return f"a {dimensions} matrix"
+
+
+class _Evaluator:
+    def __init__(self, env: Mapping[str, Array], count: int) -> None:
+        self.env = env
+        self.count = count
+
+    def constant(self, value: float) -> Array:
+        return np.full(self.count, value, dtype=float)
+
+    def run(self, node: Node) -> Array:
+        if isinstance(node, Number):
+            return self.constant(float(node.value))
+        if isinstance(node, Variable):
+            return np.asarray(self.env[node.name], dtype=float)
+        if isinstance(node, Constant):
+            return self.constant(math.e if node.name == "e" else math.pi)
+        if isinstance(node, Negate):
+            return -self.run(node.operand)
+        if isinstance(node, Sum):
+            total = self.run(node.terms[0])
+            for term, subtract in zip(node.terms[1:], node.subtract[1:]):
+                value = self.run(term)
+                total, value = self.align(total, value, node)
+                total = total - value if subtract else total + value
+            return total
+        if isinstance(node, Product):
+            result = self.run(node.factors[0])
+            for factor, divide in zip(node.factors[1:], node.divide[1:]):
+                value = self.run(factor)
+                result, value = self.align(result, value, node)
+                result = result / value if divide else result * value
+            return result
+        if isinstance(node, Power):
+            base, exponent = self.align(self.run(node.base), self.run(node.exponent), node)
+            return np.power(base, exponent)
+        if isinstance(node, Factorial):
+            return _factorial(self.run(node.operand))
+        assert isinstance(node, Call)
+        args = [self.run(arg) for arg in node.args]
+        if node.function == "log":
+            if len(args) == 2:
+                value, base = self.align(args[0], args[1], node)
+                return np.log(value) / np.log(base)
+            return np.log(args[0])
+        if node.function == "factorial":
+            return _factorial(args[0])
+        return _UNARY[node.function](args[0])
+
+    def align(self, left: Array, right: Array, node: Node) -> tuple[Array, Array]:
+        """Reshape a scalar operand so that it broadcasts against a vector or matrix."""
+        left_shape, right_shape = shape_of(left), shape_of(right)
+        if left_shape == right_shape:
+            return left, right
+        if not left_shape:
+            return left.reshape((self.count,) + (1,) * len(right_shape)), right
+        if not right_shape:
+            return left, right.reshape((self.count,) + (1,) * len(left_shape))
+        raise ExpressionError(
+            f"This combines {describe_shape(left_shape)} with {describe_shape(right_shape)}; "
+            "vectors and matrices can only be combined elementwise with one of the same shape, or with a scalar.",
+            node.span[0],
+        )
+
+
+def _factorial(values: Array) -> Array:
+    """Return gamma(values + 1) elementwise: NaN at negative integers, inf on overflow."""
+    flat = values.reshape(-1)
+    result = np.empty_like(flat)
+    for index, value in enumerate(flat.tolist()):
+        try:
+            result[index] = math.gamma(value + 1.0)
+        except ValueError:
+            result[index] = math.nan
+        except OverflowError:
+            result[index] = math.inf
+    return result.reshape(values.shape)

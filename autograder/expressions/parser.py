@@ -1,0 +1,352 @@
+"""The whitelisting parser: turns tokens into an expression tree of allowed nodes only.
+
+Threat model. Answers (and the spec's reference text) are untrusted strings;
+the attacker wants to run code, read data, or hang or crash the grader.
+
+- Running code (``__import__('os')``, ``a.__class__``, ``lambda: 1``,
+  ``getattr(...)``, ``\\N{...}`` escapes, comprehensions, ``;``): text is never
+  given to ``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``. The
+  lexer accepts only digits, ASCII and Greek letters, ``+ - * / ^ ! , ( ) [ ]
+  { }``, spaces and a fixed table of typographic characters, so quotes,
+  dots outside numbers, colons, backslashes, ``_`` outside a subscript,
+  ``;``, ``=`` and ``@`` stop at the lexer. A name becomes a node only if it is
+  a declared variable, a function of the whitelist in ``names.FUNCTIONS`` or
+  ``e``/``pi``; calls are built only for whitelisted functions.
+- Reaching SymPy's namespace (``S``, ``N``, ``E``, ``I``, ``Q``, ``O``,
+  ``gamma``, ``lambda``): these are ordinary names, variables where declared
+  and unknown elsewhere. SymPy objects are built from the tree by
+  ``symbolic.py``, one constructor per node type, never from text.
+- Exhausting time or memory: ``limits.Limits`` bounds the length (checked
+  before lexing), the digits and exponent of each literal (in the lexer), the
+  nesting depth (here, before each recursive step), and the size of constant
+  exponents, factorials and every constant subexpression (``check_sizes``,
+  after parsing, before any evaluation), so ``9**9**9**9`` and
+  ``factorial(10**9)`` are rejected without being computed. Numeric evaluation
+  uses floats, where overflow gives ``inf`` rather than a hang, and SymPy runs
+  only under a time limit.
+- Crashing the grader: every failure on student input is an
+  ``ExpressionError`` raised inside the engine and returned as an
+  ``ExpressionFailure`` value at the boundary (``parse``); tests feed
+  arbitrary strings through it with Hypothesis.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
+from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
+from autograder.expressions.names import FunctionInfo, NameTable
+from autograder.expressions.nodes import (
+    Call,
+    Constant,
+    Factorial,
+    Negate,
+    Node,
+    Number,
+    Power,
+    Product,
+    Sum,
+    Variable,
+    decimal_literals,
+    variables_in,
+)
+from autograder.expressions.tokens import Kind, Token, number_value, tokenize
+
+logger = logging.getLogger(__name__)
+
+_MATCHING_CLOSE = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed answer: the text as typed and its tree."""
+
+    text: str
+    tree: Node
+
+    @property
+    def variables(self) -> frozenset[str]:
+        return variables_in(self.tree)
+
+    @property
+    def decimals(self) -> tuple[Number, ...]:
+        return decimal_literals(self.tree)
+
+
+def parse(text: str, names: NameTable, limits: Limits = DEFAULT_LIMITS) -> Expression | ExpressionFailure:
+    """Parse ``text`` with the names of one part, or describe what is wrong and where."""
+    try:
+        tokens = tokenize(text, limits)
+        tree = _Parser(tokens, names, limits).parse()
+        check_sizes(tree, limits)
+    except ExpressionError as error:
+        return failure_at(text, error.message, error.position)
+    return Expression(text, tree)
+
+
+class _Parser:
+    """Recursive descent with one token of lookahead.
+
+    Grammar, loosest first (implicit multiplication binds like ``*``)::
+
+        sum      = product (("+" | "-") product)*
+        product  = signed (("*" | "/") signed | implicit)*
+        signed   = ("+" | "-") signed | power
+        implicit = power            (not starting with a number)
+        power    = postfix ("^" exponent)?
+        exponent = ("+" | "-") exponent | power
+        postfix  = atom "!"*
+        atom     = NUMBER | variable | constant | call | "(" sum ")"
+        call     = function ("^" INTEGER)? "(" sum ("," sum)* ")"
+    """
+
+    def __init__(self, tokens: list[Token], names: NameTable, limits: Limits) -> None:
+        self.tokens = tokens
+        self.names = names
+        self.limits = limits
+        self.index = 0
+
+    def peek(self, offset: int = 0) -> Token:
+        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def is_operator(self, token: Token, *symbols: str) -> bool:
+        return token.kind is Kind.OPERATOR and token.text in symbols
+
+    def check_depth(self, depth: int, token: Token) -> None:
+        if depth > self.limits.max_depth:
+            raise ExpressionError(
+                f"Your answer nests brackets, functions, exponents or signs more than {self.limits.max_depth} levels deep.",
+                token.start,
+            )
+
+    def parse(self) -> Node:
+        if self.peek().kind is Kind.END:
+            raise ExpressionError("Your answer is empty.")
+        tree = self.parse_sum(0)
+        extra = self.peek()
+        if extra.kind is Kind.END:
+            return tree
+        if extra.kind is Kind.CLOSE:
+            raise ExpressionError(f"This '{extra.text}' has no matching opening bracket.", extra.start)
+        if extra.kind is Kind.COMMA:
+            raise ExpressionError(
+                "A ',' may only separate the arguments of a function, as in log(x, 2). Type a single expression.",
+                extra.start,
+            )
+        raise ExpressionError(f"Unexpected '{extra.text}'.", extra.start)
+
+    def parse_sum(self, depth: int) -> Node:
+        start = self.peek().start
+        terms = [self.parse_product(depth)]
+        subtract = [False]
+        while self.is_operator(self.peek(), "+", "-"):
+            operator = self.advance()
+            self.expect_operand_after(operator)
+            terms.append(self.parse_product(depth))
+            subtract.append(operator.text == "-")
+        if len(terms) == 1:
+            return terms[0]
+        return Sum(tuple(terms), tuple(subtract), span=(start, self.peek(-1).end))
+
+    def parse_product(self, depth: int) -> Node:
+        start = self.peek().start
+        factors = [self.parse_signed(depth)]
+        divide = [False]
+        implicit = [False]
+        while True:
+            token = self.peek()
+            if self.is_operator(token, "*", "/"):
+                self.advance()
+                self.expect_operand_after(token)
+                factors.append(self.parse_signed(depth))
+                divide.append(token.text == "/")
+                implicit.append(False)
+            elif token.kind in (Kind.NAME, Kind.OPEN):
+                factors.append(self.parse_power(depth))
+                divide.append(False)
+                implicit.append(True)
+            elif token.kind is Kind.NUMBER:
+                previous = self.peek(-1)
+                raise ExpressionError(
+                    f"A number cannot follow '{previous.text}' directly: put an operator such as * or ^ between them.",
+                    token.start,
+                )
+            else:
+                break
+        if len(factors) == 1:
+            return factors[0]
+        span = (start, self.peek(-1).end)
+        return Product(tuple(factors), tuple(divide), tuple(implicit), span=span)
+
+    def parse_signed(self, depth: int) -> Node:
+        token = self.peek()
+        if self.is_operator(token, "+", "-"):
+            self.check_depth(depth + 1, token)
+            self.advance()
+            self.expect_operand_after(token)
+            operand = self.parse_signed(depth + 1)
+            if token.text == "+":
+                return operand
+            return Negate(operand, span=(token.start, self.peek(-1).end))
+        return self.parse_power(depth)
+
+    def parse_power(self, depth: int) -> Node:
+        base = self.parse_postfix(depth)
+        token = self.peek()
+        if not self.is_operator(token, "^"):
+            return base
+        self.check_depth(depth + 1, token)
+        self.advance()
+        self.expect_operand_after(token)
+        exponent = self.parse_exponent(depth + 1)
+        return Power(base, exponent, span=(_start(base), self.peek(-1).end))
+
+    def parse_exponent(self, depth: int) -> Node:
+        token = self.peek()
+        if self.is_operator(token, "+", "-"):
+            self.check_depth(depth + 1, token)
+            self.advance()
+            self.expect_operand_after(token)
+            operand = self.parse_exponent(depth + 1)
+            if token.text == "+":
+                return operand
+            return Negate(operand, span=(token.start, self.peek(-1).end))
+        return self.parse_power(depth)
+
+    def parse_postfix(self, depth: int) -> Node:
+        node = self.parse_atom(depth)
+        while self.is_operator(self.peek(), "!"):
+            token = self.advance()
+            depth += 1
+            self.check_depth(depth, token)
+            node = Factorial(node, span=(_start(node), token.end))
+        return node
+
+    def parse_atom(self, depth: int) -> Node:
+        token = self.peek()
+        if token.kind is Kind.NUMBER:
+            self.advance()
+            is_decimal = "." in token.text or "e" in token.text
+            value = number_value(token.text)
+            return Number(token.text, value, is_decimal, span=(token.start, token.end))
+        if token.kind is Kind.NAME:
+            return self.parse_name(depth)
+        if token.kind is Kind.OPEN:
+            return self.parse_group(depth)
+        raise self.missing_operand(token)
+
+    def parse_name(self, depth: int) -> Node:
+        token = self.advance()
+        resolved = self.names.resolve(token.key)
+        if resolved is None:
+            raise ExpressionError(self.names.unknown_name_message(token.text, token.key), token.start)
+        span = (token.start, token.end)
+        if resolved.kind == "variable":
+            return Variable(resolved.name, span=span)
+        if resolved.kind == "constant":
+            return Constant(resolved.name, span=span)  # type: ignore[arg-type]
+        assert resolved.function is not None
+        return self.parse_call(token, resolved.function, depth)
+
+    def parse_call(self, name: Token, info: FunctionInfo, depth: int) -> Node:
+        power = self.parse_function_power(name)
+        opening = self.peek()
+        if opening.kind is not Kind.OPEN:
+            raise ExpressionError(
+                f"'{name.text}' is a function: put its argument in brackets, as in {name.text}(x).",
+                opening.start if opening.kind is not Kind.END else name.start,
+            )
+        self.check_depth(depth + 1, opening)
+        self.advance()
+        if self.peek().kind is Kind.CLOSE:
+            raise ExpressionError(
+                f"'{name.text}' needs an argument inside the brackets, as in {name.text}(x).",
+                self.peek().start,
+            )
+        args = [self.parse_sum(depth + 1)]
+        while self.peek().kind is Kind.COMMA:
+            comma = self.advance()
+            self.expect_operand_after(comma)
+            args.append(self.parse_sum(depth + 1))
+        self.expect_close(opening)
+        if not info.min_args <= len(args) <= info.max_args:
+            expected = _count_phrase(info.min_args, info.max_args)
+            raise ExpressionError(
+                f"'{name.text}' takes {expected}, but {len(args)} were given.", name.start
+            )
+        call: Node = Call(info.name, tuple(args), span=(name.start, self.peek(-1).end))
+        if power is not None:
+            call = Power(call, power, span=call.span)
+        return call
+
+    def parse_function_power(self, name: Token) -> Number | None:
+        """Read the ``^2`` of ``sin^2(x)``, which means ``sin(x)^2``."""
+        if not self.is_operator(self.peek(), "^"):
+            return None
+        caret = self.advance()
+        exponent = self.peek()
+        if exponent.kind is Kind.NUMBER and exponent.text.isdigit() and self.peek(1).kind is Kind.OPEN:
+            self.advance()
+            return Number(exponent.text, number_value(exponent.text), False, span=(exponent.start, exponent.end))
+        raise ExpressionError(
+            f"Write the power of a function after its argument, as in {name.text}(x)^2; "
+            f"for an inverse function use its name, such as asin(x).",
+            caret.start,
+        )
+
+    def parse_group(self, depth: int) -> Node:
+        opening = self.advance()
+        self.check_depth(depth + 1, opening)
+        if self.peek().kind is Kind.CLOSE:
+            raise ExpressionError("These brackets are empty.", opening.start)
+        inner = self.parse_sum(depth + 1)
+        self.expect_close(opening)
+        return inner
+
+    def expect_close(self, opening: Token) -> None:
+        token = self.peek()
+        expected = _MATCHING_CLOSE[opening.text]
+        if token.kind is Kind.CLOSE and token.text == expected:
+            self.advance()
+            return
+        if token.kind is Kind.END:
+            raise ExpressionError(f"This '{opening.text}' is never closed: add a '{expected}'.", opening.start)
+        if token.kind is Kind.CLOSE:
+            raise ExpressionError(
+                f"This '{token.text}' does not match the '{opening.text}' at position {opening.start + 1}: expected '{expected}'.",
+                token.start,
+            )
+        if token.kind is Kind.COMMA:
+            raise ExpressionError(
+                "A ',' may only separate the arguments of a function, as in log(x, 2).", token.start
+            )
+        raise ExpressionError(f"Expected '{expected}' here, to close the '{opening.text}' at position {opening.start + 1}.", token.start)
+
+    def expect_operand_after(self, operator: Token) -> None:
+        following = self.peek()
+        if following.kind in (Kind.END, Kind.CLOSE, Kind.COMMA) or self.is_operator(following, "*", "/", "^", "!"):
+            raise ExpressionError(f"A value is missing after '{operator.text}'.", following.start)
+
+    def missing_operand(self, token: Token) -> ExpressionError:
+        if token.kind is Kind.END:
+            return ExpressionError("Your answer ends where a value is expected.", token.start)
+        if token.kind is Kind.CLOSE:
+            return ExpressionError(f"A value is missing before '{token.text}'.", token.start)
+        return ExpressionError(f"A value is missing before '{token.text}'.", token.start)
+
+
+def _start(node: Node) -> int:
+    return node.span[0]
+
+
+def _count_phrase(low: int, high: int) -> str:
+    if low == high:
+        return f"{low} argument" + ("s" if low != 1 else "")
+    return f"{low} or {high} arguments"
