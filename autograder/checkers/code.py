@@ -1,0 +1,501 @@
+"""The checker of ``code`` parts: student functions run in the sandbox on test cases.
+
+A code part has no answer in the answers file. The grading loop grades it
+through a runner, with every code part of a submission in one run::
+
+    checkers = [CodeChecker(part, context) for part in code_parts]   # at spec load
+    verdicts, run = grade_code_parts(runner, checkers, files, "hw07", show_hidden=True)
+
+``grade_code_parts`` concatenates ``checker.calls(show_hidden=...)`` of every
+checker, runs them with the widest of the parts' limits, and hands each
+checker its slice of the outcomes through ``checker.verdict(...)``. The
+constructor validates the part, builds the test cases once and computes the
+reference outputs in the grader process, which is trusted. Reference outputs
+never reach the sandbox.
+
+The score of a part is the share of its cases that pass. With
+``show_hidden=False`` (a student's own check), hidden cases are not run at all
+and the feedback says how many run only at grading.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from autograder.checkers.base import Answer, Checker, PartContext
+from autograder.results import Verdict
+from autograder.sandbox import codec
+from autograder.sandbox.limits import SandboxLimits
+from autograder.sandbox.records import Call, CallOutcome, CodeFile, ImportOutcome, RunResult
+from autograder.sandbox.runner import Runner
+from autograder.spec import CodePart, Limits
+
+logger = logging.getLogger(__name__)
+
+MAX_SHOWN_CHARS = 600
+MAX_HIDDEN_FAILURES_SHOWN = 5
+
+
+@dataclass(frozen=True, eq=False)
+class TestCase:
+    """One test case: its number (from 1), arguments, reference output and visibility."""
+
+    number: int
+    args: tuple[Any, ...]
+    expected: float | np.ndarray
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why one case failed: ``kind`` is safe to show for a hidden case, ``detail`` is not."""
+
+    kind: str
+    detail: str
+
+
+class CodeChecker(Checker):
+    """Runs a student function on listed and random cases and compares with the reference."""
+
+    part_type = "code"
+
+    def __init__(self, part: CodePart, context: PartContext) -> None:  # type: ignore[override]
+        super().__init__(part, context)
+        self.part: CodePart = part
+        self.reference = context.reference_function(part.id, part.reference_name, "reference_function")
+        self.argument_names = _argument_names(self.reference)
+        self.limits = SandboxLimits.from_spec(part.limits, _spec_limits(context))
+        self.cases = tuple(self._build_cases())
+        logger.debug("part %s: %d test cases", part.id, len(self.cases))
+
+    # Building the cases (spec errors are raised here, at load time).
+
+    def _build_cases(self) -> list[TestCase]:
+        arguments: list[tuple[tuple[Any, ...], bool, tuple[str | int, ...]]] = []
+        for index, case in enumerate(self.part.cases):
+            keys: tuple[str | int, ...] = ("cases", index)
+            args = tuple(self._listed_argument(value, index, position) for position, value in enumerate(case.args))
+            arguments.append((args, case.hidden, keys))
+
+        if self.part.random is not None:
+            random = self.part.random
+            generator = self.context.reference_function(self.part.id, random.generator, "random", "generator")
+            for index in range(random.count):
+                args = self._generated_arguments(generator, index)
+                arguments.append((args, random.hidden, ("random",)))
+
+        cases = []
+        for number, (args, hidden, keys) in enumerate(arguments, start=1):
+            self._check_arity(args, number, keys)
+            expected = self._reference_output(args, number, keys)
+            cases.append(TestCase(number, args, expected, hidden))
+        return cases
+
+    def _listed_argument(self, value: Any, index: int, position: int) -> Any:
+        keys = ("cases", index)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if isinstance(value, (list, tuple)):
+            try:
+                array = np.array(value, dtype=float)
+            except (ValueError, TypeError) as error:
+                raise self.spec_error(
+                    f"case {index + 1}, argument {position + 1}: a list must be a rectangular table of numbers ({error})",
+                    *keys,
+                ) from error
+            return array
+        raise self.spec_error(
+            f"case {index + 1}, argument {position + 1}: {type(value).__name__} is not a supported argument; use numbers, strings or lists of numbers",
+            *keys,
+        )
+
+    def _generated_arguments(self, generator: Callable[..., Any], index: int) -> tuple[Any, ...]:
+        assert self.part.random is not None
+        name = self.part.random.generator
+        try:
+            produced = generator(np.random.default_rng([self.part.random.seed, index]))
+        except Exception as error:  # noqa: BLE001 - a broken generator is the author's to fix
+            raise self.spec_error(
+                f"generator {name}() raised {type(error).__name__} for random case {index + 1}: {error}",
+                "random",
+                "generator",
+            ) from error
+        if not isinstance(produced, (list, tuple)):
+            raise self.spec_error(
+                f"generator {name}() must return a list or tuple of arguments, got {type(produced).__name__}",
+                "random",
+                "generator",
+            )
+        args = tuple(_plain_argument(value) for value in produced)
+        try:
+            codec.encode(list(args))
+        except codec.CodecError as error:
+            raise self.spec_error(
+                f"generator {name}() produced arguments that cannot be sent to student code: {error}",
+                "random",
+                "generator",
+            ) from error
+        return args
+
+    def _check_arity(self, args: tuple[Any, ...], number: int, keys: tuple[str | int, ...]) -> None:
+        try:
+            inspect.signature(self.reference).bind(*args)
+        except TypeError as error:
+            raise self.spec_error(
+                f"case {number} has {len(args)} arguments, which {self.part.reference_name}() does not accept: {error}",
+                *keys,
+            ) from error
+        except ValueError:  # no signature available (a builtin), so nothing to check
+            return
+
+    def _reference_output(self, args: tuple[Any, ...], number: int, keys: tuple[str | int, ...]) -> float | np.ndarray:
+        name = self.part.reference_name
+        try:
+            output = self.reference(*copy.deepcopy(args))
+        except Exception as error:  # noqa: BLE001 - a broken reference is the author's to fix
+            raise self.spec_error(
+                f"reference function {name}() raised {type(error).__name__} on case {number}: {error}", *keys
+            ) from error
+        expected = _expected_value(output)
+        if expected is None:
+            raise self.spec_error(
+                f"reference function {name}() returned {type(output).__name__} on case {number}; "
+                "a code part compares numbers or numeric arrays",
+                *keys,
+            )
+        if self.part.shape is not None:
+            shape = np.shape(expected)
+            pattern = self.part.shape
+            matches = len(shape) == len(pattern) and all(
+                wanted is None or wanted == size for wanted, size in zip(pattern, shape)
+            )
+            if not matches:
+                raise self.spec_error(
+                    f"reference function {name}() returned shape {shape} on case {number}, "
+                    f"which does not match the part's shape {_pattern_text(pattern)}",
+                    "shape",
+                )
+        return expected
+
+    # The interface used by the grading loop.
+
+    def cases_for(self, *, show_hidden: bool) -> tuple[TestCase, ...]:
+        """Return the cases that run: all of them, or only the visible ones."""
+        return self.cases if show_hidden else tuple(case for case in self.cases if not case.hidden)
+
+    def calls(self, *, show_hidden: bool) -> list[Call]:
+        """Return one call per case that runs, in the order of ``cases_for``."""
+        return [
+            Call(self.part.function, copy.deepcopy(case.args), self.limits.call_seconds)
+            for case in self.cases_for(show_hidden=show_hidden)
+        ]
+
+    def verdict(
+        self,
+        import_outcome: ImportOutcome,
+        outcomes: Sequence[CallOutcome],
+        *,
+        module: str,
+        show_hidden: bool,
+    ) -> Verdict:
+        """Grade this part from the import outcome and the outcomes of ``calls``."""
+        cases = self.cases_for(show_hidden=show_hidden)
+        if len(outcomes) != len(cases):
+            raise ValueError(f"part {self.part.id}: expected {len(cases)} outcomes, got {len(outcomes)}")
+        hidden_count = len(self.cases) - len(cases)
+        hidden_note = (
+            f"\n{hidden_count} hidden test case{'s' if hidden_count != 1 else ''} "
+            f"{'run' if hidden_count != 1 else 'runs'} only at grading."
+            if hidden_count
+            else ""
+        )
+
+        import_failure = _import_failure(import_outcome, module, self.part.function)
+        if import_failure is not None:
+            return import_failure
+        if self.part.function in import_outcome.missing_functions:
+            return Verdict.missing(f"{module}.py defines no function named {self.part.function}.")
+        if not cases:
+            return Verdict.partial(
+                0.0,
+                f"{module}.py imports and defines {self.part.function}, but this part has no visible "
+                f"test cases to run here.{hidden_note}",
+            )
+
+        failed: list[tuple[TestCase, CallOutcome, Mismatch]] = []
+        for case, outcome in zip(cases, outcomes):
+            mismatch = _judge_case(case, outcome, self.part)
+            if mismatch is not None:
+                failed.append((case, outcome, mismatch))
+        passed = len(cases) - len(failed)
+        lines = [f"Passed {passed} of {len(cases)} test cases."]
+
+        visible = [entry for entry in failed if not entry[0].hidden]
+        if visible:
+            lines.append(self._describe_visible_failure(*visible[0]))
+        hidden_failed = [entry for entry in failed if entry[0].hidden]
+        for case, _, mismatch in hidden_failed[:MAX_HIDDEN_FAILURES_SHOWN]:
+            lines.append(f"Hidden case {case.number} failed: {mismatch.kind}.")
+        if len(hidden_failed) > MAX_HIDDEN_FAILURES_SHOWN:
+            lines.append(f"{len(hidden_failed) - MAX_HIDDEN_FAILURES_SHOWN} more hidden cases failed.")
+
+        feedback = "\n".join(lines) + hidden_note
+        if failed and passed == 0 and all(outcome.status == "timeout" for _, outcome, _ in failed):
+            return Verdict("timeout", 0.0, feedback)
+        return Verdict.partial(passed / len(cases), feedback)
+
+    def _describe_visible_failure(self, case: TestCase, outcome: CallOutcome, mismatch: Mismatch) -> str:
+        inputs = ", ".join(
+            f"{name} = {_show(value)}" for name, value in zip(self._names_for(case.args), case.args)
+        )
+        lines = [f"Case {case.number} failed: {mismatch.detail}", f"  Inputs: {inputs}"]
+        if outcome.status == "ok":
+            lines.append(f"  Expected: {_show(case.expected)}")
+            lines.append(f"  Your function returned: {_show(outcome.value)}")
+        if outcome.traceback:
+            lines.append("  Traceback (your code only):\n" + outcome.traceback)
+        return "\n".join(lines)
+
+    def _names_for(self, args: tuple[Any, ...]) -> list[str]:
+        names = list(self.argument_names)
+        return names + [f"argument {index + 1}" for index in range(len(names), len(args))]
+
+    def judge(self, answer: Answer) -> Verdict:
+        """Reject an answers-file entry: a code part is graded from the submitted module."""
+        return Verdict.invalid(
+            f"Part {self.part.id} is graded by running your function {self.part.function}; "
+            "remove it from the answers file."
+        )
+
+    def describe_format(self) -> str:
+        return f"a Python function {self.part.function}({', '.join(self.argument_names)}) in your module"
+
+
+def grade_code_parts(
+    runner: Runner,
+    checkers: Sequence[CodeChecker],
+    files: Sequence[CodeFile],
+    module: str,
+    *,
+    show_hidden: bool,
+) -> tuple[dict[str, Verdict], RunResult]:
+    """Run every code part of one submission in one run and grade each part.
+
+    Returns the verdict of each part by id, and the run itself for its output.
+    ``module`` is the module name without ``.py``.
+    """
+    calls: list[Call] = []
+    slices: list[tuple[CodeChecker, int, int]] = []
+    limits: SandboxLimits | None = None
+    for checker in checkers:
+        part_calls = checker.calls(show_hidden=show_hidden)
+        slices.append((checker, len(calls), len(calls) + len(part_calls)))
+        calls.extend(part_calls)
+        limits = checker.limits if limits is None else limits.widest(checker.limits)
+
+    result = runner.run(files, module, calls, limits)
+    verdicts = {
+        checker.part.id: checker.verdict(
+            result.import_outcome, result.outcomes[start:end], module=module, show_hidden=show_hidden
+        )
+        for checker, start, end in slices
+    }
+    return verdicts, result
+
+
+# Comparison of one outcome with the reference output.
+
+
+def _judge_case(case: TestCase, outcome: CallOutcome, part: CodePart) -> Mismatch | None:
+    if outcome.status != "ok":
+        return _failed_call(outcome)
+    return _compare(case.expected, outcome.value, rtol=part.rtol, atol=part.atol)
+
+
+def _failed_call(outcome: CallOutcome) -> Mismatch:
+    if outcome.status == "error":
+        name = outcome.exception or "an exception"
+        detail = f"your function raised {name}" + (f": {outcome.message}" if outcome.message else "")
+        return Mismatch(f"raised {name}", detail + ".")
+    kinds = {
+        "timeout": "timed out",
+        "memory": "exceeded the memory limit",
+        "crash": "crashed",
+        "output_invalid": "returned a value that cannot be graded",
+        "not_run": "not run",
+    }
+    kind = kinds.get(outcome.status, outcome.status)
+    return Mismatch(kind, f"{kind}: {outcome.message}." if outcome.message else f"{kind}.")
+
+
+def _compare(expected: float | np.ndarray, actual: Any, *, rtol: float, atol: float) -> Mismatch | None:
+    converted = _as_numbers(actual)
+    if isinstance(converted, Mismatch):
+        return converted
+
+    if not isinstance(expected, np.ndarray):
+        if converted.ndim != 0:
+            return Mismatch(
+                "wrong shape",
+                f"returned an array of shape {converted.shape}; return a single number, e.g. with float(...).",
+            )
+    else:
+        if converted.ndim == 0:
+            return Mismatch("wrong shape", f"returned a number; return an array of shape {expected.shape}.")
+        if converted.shape != expected.shape:
+            return Mismatch("wrong shape", _shape_advice(converted.shape, expected.shape))
+
+    if np.iscomplexobj(converted) and not np.iscomplexobj(expected):
+        if np.any(np.imag(converted) != 0):
+            return Mismatch("wrong values", "returned complex numbers; expected real numbers.")
+        converted = np.real(converted)
+    if np.any(np.isnan(converted)):
+        return Mismatch("returned NaN", "returned a value that contains NaN.")
+    if not np.allclose(converted, expected, rtol=rtol, atol=atol, equal_nan=False):
+        return Mismatch("wrong values", f"returned wrong values (compared with rtol={rtol:g}, atol={atol:g}).")
+    return None
+
+
+def _as_numbers(value: Any) -> np.ndarray | Mismatch:
+    """Convert a decoded value to a numeric numpy array, or explain why not.
+
+    ``value`` is plain data from ``codec.decode``, so no student code runs here.
+    """
+    if value is None:
+        return Mismatch("returned None", "returned None; did you forget a return statement?")
+    if type(value) is bool:
+        return Mismatch("returned a bool", f"returned the bool {value}; return a number or an array of numbers.")
+    if type(value) is str:
+        return Mismatch("returned a string", f"returned the string {_show(value)}; return a number or an array of numbers.")
+    if type(value) in (int, float):
+        return np.asarray(float(value))
+    if type(value) is np.ndarray:
+        if value.dtype == np.bool_:
+            return Mismatch("returned booleans", "returned an array of booleans; return an array of numbers.")
+        return value
+    if type(value) in (list, tuple):
+        try:
+            return np.array(value, dtype=float)
+        except (ValueError, TypeError):
+            return Mismatch(
+                "returned an invalid list",
+                "returned a list that is not a rectangular table of numbers; return a numpy array.",
+            )
+    return Mismatch("returned an unsupported value", f"returned a value of type {codec.type_name(value)}.")
+
+
+def _shape_advice(actual: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    if len(expected) == 2 and expected[1] == 1:
+        if actual == (expected[0],):
+            return (
+                f"returned an array of shape {actual}; return a column vector of shape {expected}, "
+                "e.g. with .reshape(-1, 1)."
+            )
+        if actual == (1, expected[0]):
+            return (
+                f"returned a row vector of shape {actual}, the transpose of the expected column vector "
+                f"of shape {expected}; transpose it with .T or use .reshape(-1, 1)."
+            )
+    if len(expected) == 1 and actual == (expected[0], 1):
+        return f"returned a column vector of shape {actual}; return a 1-D array of shape {expected}, e.g. with .ravel()."
+    if len(expected) == 2 and actual == (expected[1], expected[0]):
+        return f"returned an array of shape {actual}, the transpose of the expected shape {expected}; transpose it with .T."
+    return f"returned an array of shape {actual}; expected shape {expected}."
+
+
+def _import_failure(outcome: ImportOutcome, module: str, function: str) -> Verdict | None:
+    if outcome.ok:
+        return None
+    if outcome.status == "missing_module":
+        return Verdict.missing(f"Your submission has no {module}.py, so {function} could not be tested.")
+    if outcome.status == "syntax_error":
+        return Verdict("error", 0.0, f"{module}.py has a syntax error, so {function} could not be tested: {outcome.message}")
+    if outcome.status == "timeout":
+        return Verdict("timeout", 0.0, f"Importing {module}.py timed out: {outcome.message}.")
+    detail = outcome.message
+    if outcome.exception:
+        detail = f"{outcome.exception}: {outcome.message}" if outcome.message else outcome.exception
+    feedback = f"Importing {module}.py failed, so {function} could not be tested: {detail}"
+    if outcome.traceback:
+        feedback += "\n  Traceback (your code only):\n" + outcome.traceback
+    return Verdict("error", 0.0, feedback)
+
+
+def _expected_value(output: Any) -> float | np.ndarray | None:
+    if isinstance(output, (bool, np.bool_)):
+        return float(output)
+    if isinstance(output, (int, float, np.integer, np.floating)):
+        return float(output)
+    if isinstance(output, np.ndarray) and output.dtype.kind in "biuf":
+        return np.array(output, dtype=float)
+    if isinstance(output, np.ndarray) and output.dtype.kind == "c":
+        return np.array(output)
+    if isinstance(output, (list, tuple)):
+        try:
+            return np.array(output, dtype=float)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def _plain_argument(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return np.array(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        try:
+            return np.array(value, dtype=float)
+        except (ValueError, TypeError):
+            return value
+    return value
+
+
+def _argument_names(function: Callable[..., Any]) -> tuple[str, ...]:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(
+        parameter.name
+        for parameter in parameters
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    )
+
+
+def _spec_limits(context: PartContext) -> Limits | None:
+    """Return the spec-level ``limits``, which apply where a part sets none."""
+    data = context.document.data
+    if not isinstance(data, dict) or data.get("limits") is None:
+        return None
+    try:
+        return Limits.model_validate(data["limits"])
+    except ValidationError:
+        # The spec loader reports an invalid 'limits' with its line; here the
+        # defaults apply until it does.
+        return None
+
+
+def _pattern_text(pattern: tuple[int | None, ...]) -> str:
+    return "(" + ", ".join("n" if size is None else str(size) for size in pattern) + ")"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=6, separator=", ", threshold=50)
+        text = " ".join(text.split())
+        if value.ndim > 0:
+            text += f" (shape {value.shape})"
+    else:
+        text = repr(value)
+    if len(text) > MAX_SHOWN_CHARS:
+        text = text[:MAX_SHOWN_CHARS] + " ..."
+    return text

@@ -1,0 +1,473 @@
+"""The runner API: run a submission's functions on test inputs and collect outcomes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import selectors
+import signal
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from autograder.errors import SandboxError
+from autograder.sandbox import codec
+from autograder.sandbox.limits import SandboxLimits
+from autograder.sandbox.output import OutputCapture
+from autograder.sandbox.records import (
+    MODULE_NAME,
+    Call,
+    CallOutcome,
+    CallStatus,
+    CodeFile,
+    ImportOutcome,
+    RunResult,
+)
+from autograder.sandbox.template import ChildHandle, ExitStatus, Template, TemplateBroken
+
+logger = logging.getLogger(__name__)
+
+# How long to wait for a child that closed its channel to finish exiting.
+EXIT_WAIT_SECONDS = 2.0
+# How long a new child may take to confine itself and report that it is ready.
+READY_SECONDS = 10.0
+MAX_EXCEPTION_NAME_CHARS = 200
+MAX_MESSAGE_CHARS = 2000
+MAX_TRACEBACK_CHARS = 8000
+WORKER_CALL_STATUSES = frozenset({"ok", "error", "memory", "output_invalid"})
+WORKER_IMPORT_STATUSES = frozenset({"missing_module", "syntax_error", "exception", "memory"})
+CRASH_SIGNALS = {
+    signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
+    signal.SIGBUS: "a bus error (SIGBUS)",
+    signal.SIGILL: "an illegal instruction (SIGILL)",
+    signal.SIGFPE: "a floating-point exception (SIGFPE)",
+    signal.SIGABRT: "an abort (SIGABRT)",
+    signal.SIGSYS: "a forbidden system call (SIGSYS)",
+}
+
+
+class Runner:
+    """Runs student code in a child of a warm template process.
+
+    Use one runner from one process and one thread at a time, and open it from
+    a thread that lives as long as the runner: bubblewrap's
+    ``--die-with-parent`` ends the sandbox when the thread that started it
+    exits. ``run`` never raises for anything the student code does. It raises
+    ``SandboxError`` only when the template breaks twice in one run.
+    """
+
+    def __init__(
+        self,
+        *,
+        description: str,
+        command_for: Callable[[int], list[str]],
+        environment: dict[str, str],
+        isolate: bool,
+    ) -> None:
+        self._description = description
+        self._command_for = command_for
+        self._environment = environment
+        self.isolate = isolate
+        self.processes_enforced = isolate and os.geteuid() != 0
+        self._warned_processes = False
+        self._template: Template | None = self._start_template()
+
+    def describe(self) -> str:
+        """Return which sandbox runs the code, e.g. "bubblewrap 0.11.0 at /usr/bin/bwrap (system)"."""
+        return self._description
+
+    def run(
+        self,
+        files: Sequence[CodeFile],
+        module: str,
+        calls: Sequence[Call],
+        limits: SandboxLimits | None = None,
+    ) -> RunResult:
+        """Import ``module`` from ``files`` in a fresh child and make every call in order.
+
+        A call that times out, crashes or sends an invalid result gets that
+        status; the later calls then run in a new child that imports the module
+        again. Calls of functions the module lacks get status ``not_run``.
+        """
+        if not MODULE_NAME.match(module):
+            raise ValueError(f"invalid module name {module!r}")
+        limits = limits or SandboxLimits()
+        self._warn_if_processes_unenforced(limits)
+        for attempt in (1, 2):
+            try:
+                return self._run_once(files, module, calls, limits)
+            except TemplateBroken as error:
+                logger.warning("sandbox template failed (attempt %d of 2): %s", attempt, error)
+                self._restart_template()
+                if attempt == 2:
+                    raise SandboxError(f"the sandbox failed twice while running one submission: {error}") from error
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._template is not None:
+            self._template.close()
+            self._template = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _start_template(self) -> Template:
+        return Template(self._command_for, self._environment)
+
+    def _restart_template(self) -> None:
+        if self._template is not None:
+            self._template.close()
+        self._template = None
+        self._template = self._start_template()
+
+    def _warn_if_processes_unenforced(self, limits: SandboxLimits) -> None:
+        if limits.processes > 1 and self.isolate and not self.processes_enforced and not self._warned_processes:
+            logger.warning(
+                "a process limit of %d cannot be enforced while the grader runs as root; "
+                "student code is not allowed to start any process",
+                limits.processes,
+            )
+            self._warned_processes = True
+
+    def _run_once(
+        self, files: Sequence[CodeFile], module: str, calls: Sequence[Call], limits: SandboxLimits
+    ) -> RunResult:
+        if self._template is None:
+            self._template = self._start_template()
+        template = self._template
+        deadline = time.monotonic() + limits.submission_seconds
+        capture = OutputCapture(limits.output_kb * 1024)
+        worker_limits = {**limits.to_worker(), "processes_enforced": self.processes_enforced}
+        functions = list(dict.fromkeys(call.function for call in calls))
+        load_message = {
+            "type": "load",
+            "files": [{"name": file.name, "text": file.text} for file in files],
+            "module": module,
+            "functions": functions,
+        }
+
+        session = _Session(template, limits, worker_limits, capture)
+        try:
+            import_outcome = session.load(load_message, _remaining(deadline, limits.call_seconds))
+            if not import_outcome.ok:
+                note = f"not run, because {module} did not import"
+                outcomes = tuple(CallOutcome("not_run", message=note) for _ in calls)
+                return RunResult(import_outcome, outcomes, capture.text(), capture.truncated)
+
+            missing = set(import_outcome.missing_functions)
+            outcomes_list: list[CallOutcome] = []
+            restarts = 0
+            current: _Session | None = session
+            for call in calls:
+                if call.function in missing:
+                    outcomes_list.append(
+                        CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
+                    )
+                    continue
+                if time.monotonic() >= deadline:
+                    outcomes_list.append(
+                        CallOutcome(
+                            "not_run",
+                            message=f"not run, because the time limit of {limits.submission_seconds:g} s for the whole submission was used up",
+                        )
+                    )
+                    continue
+                if current is None:
+                    restarts += 1
+                    current = _Session(template, limits, worker_limits, capture)
+                    session = current
+                    reload = current.load(load_message, _remaining(deadline, limits.call_seconds))
+                    if not reload.ok:
+                        outcomes_list.append(
+                            CallOutcome(
+                                "not_run",
+                                message=f"not run, because {module} failed to import again after a restart: {reload.message}",
+                            )
+                        )
+                        current.close()
+                        current = None
+                        continue
+                per_call = call.seconds if call.seconds is not None else limits.call_seconds
+                outcome = current.call(call, _remaining(deadline, per_call), per_call, limits)
+                outcomes_list.append(outcome)
+                if not current.usable:
+                    current.close()
+                    current = None
+            if current is not None:
+                current.close()
+            return RunResult(
+                import_outcome, tuple(outcomes_list), capture.text(), capture.truncated, restarts=restarts
+            )
+        finally:
+            session.close()
+
+
+def _remaining(deadline: float, limit: float) -> float:
+    return max(0.0, min(limit, deadline - time.monotonic()))
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """Why no valid reply arrived: ``timeout``, ``exited`` or ``invalid``."""
+
+    kind: str
+    detail: str = ""
+    exit_status: ExitStatus | None = None
+
+
+class _Session:
+    """One child process: its channel, its output pipe and the request protocol."""
+
+    def __init__(
+        self,
+        template: Template,
+        limits: SandboxLimits,
+        worker_limits: dict[str, Any],
+        capture: OutputCapture,
+    ) -> None:
+        self.template = template
+        self.limits = limits
+        self.capture = capture
+        self.handle: ChildHandle = template.start_child(worker_limits)
+        self.reader = codec.FrameBuffer(max_frame_bytes=limits.result_mb * 1024 * 1024)
+        self.usable = True
+        self.closed = False
+        self._output_open = True
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        """Wait for the child's ``ready`` record, sent before any student code runs.
+
+        Raises ``TemplateBroken`` when the child could not confine itself,
+        which is a failure of the sandbox, not of the student.
+        """
+        reply = self._exchange(None, READY_SECONDS)
+        if isinstance(reply, dict) and reply.get("type") == "ready":
+            return
+        self.close()
+        if isinstance(reply, dict) and reply.get("type") == "setup_failed":
+            detail = _text(reply.get("message"), MAX_MESSAGE_CHARS)
+        elif isinstance(reply, _Failure):
+            detail = f"{reply.kind} {reply.detail} {reply.exit_status}".strip()
+        else:
+            detail = _summary(reply)
+        raise TemplateBroken(f"a sandbox child could not be set up: {detail}. Output: {self.capture.text()[-2000:]}")
+
+    def load(self, message: dict[str, Any], seconds: float) -> ImportOutcome:
+        started = time.monotonic()
+        reply = self._exchange(message, seconds)
+        elapsed = time.monotonic() - started
+        if isinstance(reply, _Failure):
+            self.usable = False
+            status, text = self._describe_failure(reply, seconds, self.limits.call_seconds, "the import")
+            return ImportOutcome(status, message=text, seconds=elapsed)  # type: ignore[arg-type]
+
+        status = reply.get("status")
+        if reply.get("type") == "loaded" and status == "ok":
+            missing = reply.get("missing")
+            requested = set(message["functions"])
+            if type(missing) is not list or not all(type(name) is str and name in requested for name in missing):
+                self.usable = False
+                return ImportOutcome("output_invalid", message="the worker sent an invalid list of missing functions", seconds=elapsed)
+            return ImportOutcome("ok", missing_functions=tuple(missing), seconds=elapsed)
+        if reply.get("type") == "result" and status in WORKER_IMPORT_STATUSES:
+            self.usable = False
+            return ImportOutcome(
+                status,  # type: ignore[arg-type]
+                message=_text(reply.get("message"), MAX_MESSAGE_CHARS),
+                exception=_text(reply.get("exception"), MAX_EXCEPTION_NAME_CHARS) or None,
+                traceback=_text(reply.get("traceback"), MAX_TRACEBACK_CHARS),
+                seconds=elapsed,
+            )
+        self.usable = False
+        return ImportOutcome("output_invalid", message=f"the worker sent an invalid reply to the import: {_summary(reply)}", seconds=elapsed)
+
+    def call(self, call: Call, seconds: float, per_call: float, limits: SandboxLimits) -> CallOutcome:
+        try:
+            arguments = codec.encode(list(call.args))
+        except codec.CodecError as error:
+            raise ValueError(f"arguments of {call.function} cannot be sent to the sandbox: {error}") from error
+        started = time.monotonic()
+        reply = self._exchange({"type": "call", "function": call.function, "args": arguments}, seconds)
+        elapsed = time.monotonic() - started
+        if isinstance(reply, _Failure):
+            self.usable = False
+            status, text = self._describe_failure(reply, seconds, per_call, "this call")
+            return CallOutcome(status, message=text, seconds=elapsed)  # type: ignore[arg-type]
+
+        status = reply.get("status")
+        if reply.get("type") != "result" or status not in WORKER_CALL_STATUSES:
+            self.usable = False
+            return CallOutcome("output_invalid", message=f"the result record is invalid: {_summary(reply)}", seconds=elapsed)
+        if status == "ok":
+            try:
+                value = codec.decode(reply.get("value"), max_elements=limits.result_mb * 1024 * 1024 // 8)
+            except codec.CodecError as error:
+                self.usable = False
+                return CallOutcome("output_invalid", message=f"the returned value is invalid: {error}", seconds=elapsed)
+            return CallOutcome("ok", value=value, seconds=elapsed)
+
+        message = _text(reply.get("message"), MAX_MESSAGE_CHARS)
+        if status == "memory":
+            message = f"memory limit of {limits.memory_mb} MB exceeded" + (f" ({message})" if message else "")
+        return CallOutcome(
+            status,  # type: ignore[arg-type]
+            message=message,
+            exception=_text(reply.get("exception"), MAX_EXCEPTION_NAME_CHARS) or None,
+            traceback=_text(reply.get("traceback"), MAX_TRACEBACK_CHARS),
+            seconds=elapsed,
+        )
+
+    def close(self) -> None:
+        """Kill the child's process tree and collect the rest of its output."""
+        if self.closed:
+            return
+        self.closed = True
+        self.usable = False
+        try:
+            self.template.kill_child(self.handle.id)
+        finally:
+            self._drain_output(0.2)
+            self.handle.channel.close()
+            os.close(self.handle.output_fd)
+
+    def _exchange(self, message: dict[str, Any] | None, seconds: float) -> dict[str, Any] | _Failure:
+        """Send one request and wait up to ``seconds`` for the one reply that carries its nonce.
+
+        With ``message`` None, send nothing and wait for the child's ``ready`` record.
+        """
+        if self.reader.pending:
+            return _Failure("invalid", "unexpected data arrived on the result channel before the request")
+        nonce: str | None = None
+        outgoing = memoryview(b"")
+        if message is not None:
+            nonce = secrets.token_hex(16)
+            outgoing = memoryview(codec.pack_frame({**message, "nonce": nonce}))
+        deadline = time.monotonic() + seconds
+        channel = self.handle.channel
+
+        with selectors.DefaultSelector() as selector:
+            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if outgoing else 0)
+            selector.register(channel, events, "channel")
+            if self._output_open:
+                selector.register(self.handle.output_fd, selectors.EVENT_READ, "output")
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return _Failure("timeout")
+                for key, events in selector.select(remaining):
+                    if key.data == "output":
+                        if not self.capture.read_available(self.handle.output_fd):
+                            selector.unregister(self.handle.output_fd)
+                            self._output_open = False
+                        continue
+                    if events & selectors.EVENT_WRITE and outgoing:
+                        try:
+                            sent = channel.send(outgoing)
+                        except BlockingIOError:
+                            sent = 0
+                        except OSError:
+                            return self._exited()
+                        outgoing = outgoing[sent:]
+                        if not outgoing:
+                            selector.modify(channel, selectors.EVENT_READ, "channel")
+                    if events & selectors.EVENT_READ:
+                        reply = self._read_reply(nonce)
+                        if reply is not None:
+                            return reply
+
+    def _read_reply(self, nonce: str | None) -> dict[str, Any] | _Failure | None:
+        try:
+            chunk = self.handle.channel.recv(1 << 20)
+        except BlockingIOError:
+            return None
+        except OSError:
+            return self._exited()
+        if not chunk:
+            return self._exited()
+        try:
+            messages = list(self.reader.feed(chunk))
+        except codec.CodecError as error:
+            return _Failure("invalid", str(error))
+        if not messages:
+            return None
+        if len(messages) > 1 or self.reader.pending:
+            return _Failure("invalid", "more than one record arrived for one request")
+        reply = messages[0]
+        if reply.get("nonce") != nonce:
+            return _Failure("invalid", "a record arrived that does not answer this request (wrong nonce)")
+        return reply
+
+    def _exited(self) -> _Failure:
+        status = self.template.wait_child(self.handle.id, EXIT_WAIT_SECONDS)
+        self._drain_output(0.2)
+        return _Failure("exited", exit_status=status)
+
+    def _drain_output(self, seconds: float) -> None:
+        if not self._output_open:
+            return
+        deadline = time.monotonic() + seconds
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.handle.output_fd, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if not selector.select(max(0.0, deadline - time.monotonic())):
+                    return
+                if not self.capture.read_available(self.handle.output_fd):
+                    self._output_open = False
+                    return
+
+    def _describe_failure(self, failure: _Failure, seconds: float, per_call: float, what: str) -> tuple[str, str]:
+        if failure.kind == "timeout":
+            if seconds < per_call:
+                return "timeout", (
+                    f"{what} did not finish before the time limit of {self.limits.submission_seconds:g} s "
+                    "for the whole submission ran out"
+                )
+            return "timeout", f"{what} did not finish within the time limit of {per_call:g} s"
+        if failure.kind == "invalid":
+            return "output_invalid", f"the result channel carried data that is not a valid result record: {failure.detail}"
+        return _describe_exit(failure.exit_status, self.limits, what)
+
+
+def _describe_exit(status: ExitStatus | None, limits: SandboxLimits, what: str) -> tuple[str, str]:
+    if status is None or (status.exit_code is None and status.signal is None):
+        return "crash", f"the process ended during {what} without returning a result"
+    if status.signal is not None:
+        number = status.signal
+        if number == signal.SIGXCPU:
+            return "timeout", f"the CPU time limit of {limits.cpu_seconds:g} s was exceeded during {what}"
+        if number == signal.SIGKILL:
+            return "timeout", (
+                f"the process was killed (SIGKILL) during {what}, most likely at the CPU time limit "
+                f"of {limits.cpu_seconds:g} s"
+            )
+        description = CRASH_SIGNALS.get(number)
+        if description is None:
+            try:
+                description = f"signal {signal.Signals(number).name}"
+            except ValueError:
+                description = f"signal {number}"
+        return "crash", f"the process crashed with {description} during {what}"
+    return "crash", (
+        f"the process exited with code {status.exit_code} during {what} before returning a result "
+        "(for example through os._exit); a function must return its result"
+    )
+
+
+def _text(value: Any, limit: int) -> str:
+    return value[:limit] if type(value) is str else ""
+
+
+def _summary(reply: dict[str, Any]) -> str:
+    return repr({key: reply.get(key) for key in ("type", "status")})[:200]

@@ -1,0 +1,564 @@
+"""The process that runs student code: a warm template that forks one child per run.
+
+This file runs as a standalone script, inside bubblewrap or as a plain child
+process, and never imports ``autograder``. It loads its sibling files
+``codec.py``, ``isolation.py`` and ``seccomp.py`` by path. Start it as::
+
+    python -I -S worker.py template CONFIG_JSON
+
+CONFIG_JSON has ``control_fd`` (a SOCK_SEQPACKET socket to the grader),
+``isolate`` (whether to confine each child with namespaces, dropped
+capabilities and seccomp) and ``package_paths`` (folders that hold numpy).
+
+The template imports numpy once and then serves requests on the control socket.
+Each request is one JSON object per packet:
+
+- ``{"op": "start", "id": N, "limits": {...}}`` with two file descriptors
+  attached (SCM_RIGHTS): the child's end of a socket for calls and the write end
+  of a pipe for its stdout and stderr. The reply is ``started`` or ``failed``.
+- ``{"op": "kill", "id": N}`` kills child N and its whole process tree.
+- ``{"op": "wait", "id": N, "seconds": S}`` waits up to S seconds for child N
+  to exit by itself.
+
+Both reply ``{"op": "exited", "id": N, "exit_code": C, "signal": S}`` (one of C
+and S is null), and ``wait`` replies ``{"op": "running", "id": N}`` if the
+child is still alive.
+
+The child speaks the frame protocol of ``codec.py`` on its call socket: it
+receives one ``load`` message, replies ``loaded``, then answers each ``call``
+with one ``result`` that repeats the call's nonce.
+"""
+
+from __future__ import annotations
+
+import array
+import importlib
+import importlib.util
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import traceback
+from types import ModuleType
+from typing import Any
+
+SANDBOX_WORK_FOLDER = "/tmp/work"
+FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+MAX_CONTROL_BYTES = 65536
+MAX_MESSAGE_CHARS = 2000
+MAX_TRACEBACK_CHARS = 8000
+EXIT_SETUP_FAILED = 70
+# sys.path as the interpreter set it up (-I -S: the standard library only).
+STANDARD_LIBRARY_PATHS = list(sys.path)
+
+
+def _load_sibling(name: str) -> ModuleType:
+    """Import ``name`` from this file's package, or by path when run as a script."""
+    if __package__:
+        return importlib.import_module(f"{__package__}.{name}")
+    module_name = f"_autograder_sandbox_{name}"
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# Template: the long-lived process that forks children.
+
+
+def serve_template(config: dict[str, Any]) -> None:
+    """Serve control requests until the grader closes the control socket."""
+    control = socket.socket(fileno=int(config["control_fd"]))
+    isolate = bool(config["isolate"])
+    package_paths = [str(path) for path in config["package_paths"]]
+    children: dict[int, tuple[int, str | None]] = {}
+
+    import numpy  # noqa: F401 - imported once here so that every child starts warm
+
+    codec = _load_sibling("codec")
+    isolation = _load_sibling("isolation") if isolate else None
+    seccomp = _load_sibling("seccomp") if isolate else None
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+    _send_control(control, {"op": "ready", "python": sys.version.split()[0], "numpy": numpy.__version__})
+    while True:
+        try:
+            data, fds = _receive_control(control)
+        except ConnectionError:
+            break
+        if not data:
+            break
+        request = json.loads(data.decode("utf-8"))
+        operation = request.get("op")
+        child_id = int(request.get("id", -1))
+
+        if operation == "start":
+            reply = _start_child(
+                child_id, request, fds, children, isolate, package_paths, control, codec, isolation, seccomp
+            )
+        elif operation == "kill":
+            for fd in fds:
+                os.close(fd)
+            reply = _kill_child(child_id, children, isolate)
+        elif operation == "wait":
+            for fd in fds:
+                os.close(fd)
+            reply = _wait_child(child_id, children, float(request.get("seconds", 0.0)), isolate)
+        else:
+            for fd in fds:
+                os.close(fd)
+            reply = {"op": "failed", "id": child_id, "error": f"unknown operation {operation!r}"}
+        _send_control(control, reply)
+
+    for child_id in list(children):
+        _kill_child(child_id, children, isolate)
+
+
+def _send_control(control: socket.socket, message: dict[str, Any]) -> None:
+    control.sendall(json.dumps(message).encode("utf-8"))
+
+
+def _receive_control(control: socket.socket) -> tuple[bytes, list[int]]:
+    fds = array.array("i")
+    data, ancillary, _flags, _address = control.recvmsg(MAX_CONTROL_BYTES, socket.CMSG_LEN(4 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            usable = len(payload) - len(payload) % fds.itemsize
+            fds.frombytes(payload[:usable])
+    return data, list(fds)
+
+
+def _start_child(
+    child_id: int,
+    request: dict[str, Any],
+    fds: list[int],
+    children: dict[int, tuple[int, str | None]],
+    isolate: bool,
+    package_paths: list[str],
+    control: socket.socket,
+    codec: ModuleType,
+    isolation: ModuleType | None,
+    seccomp: ModuleType | None,
+) -> dict[str, Any]:
+    if len(fds) != 2:
+        for fd in fds:
+            os.close(fd)
+        return {"op": "failed", "id": child_id, "error": f"expected 2 file descriptors, got {len(fds)}"}
+    call_fd, output_fd = fds
+    limits = request["limits"]
+    work_folder = SANDBOX_WORK_FOLDER if isolate else tempfile.mkdtemp(prefix="autograder-run-")
+
+    pid = os.fork()
+    if pid == 0:
+        code = EXIT_SETUP_FAILED
+        try:
+            control.close()
+            run_child(call_fd, output_fd, limits, work_folder, package_paths, codec, isolation, seccomp)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the child must never return into the template loop
+            try:
+                traceback.print_exc()
+                sys.stderr.flush()
+            except BaseException:  # noqa: BLE001
+                pass
+        finally:
+            os._exit(code)
+
+    os.close(call_fd)
+    os.close(output_fd)
+    children[child_id] = (pid, None if isolate else work_folder)
+    return {"op": "started", "id": child_id}
+
+
+def _kill_child(child_id: int, children: dict[int, tuple[int, str | None]], isolate: bool) -> dict[str, Any]:
+    entry = children.pop(child_id, None)
+    if entry is None:
+        return {"op": "exited", "id": child_id, "exit_code": None, "signal": None}
+    pid, work_folder = entry
+    if not isolate:
+        # The child leads its own process group; kill everything it started.
+        _signal_quietly(lambda: os.killpg(pid, signal.SIGKILL))
+    _signal_quietly(lambda: os.kill(pid, signal.SIGKILL))
+    _, status = os.waitpid(pid, 0)
+    _clean_up(pid, work_folder, isolate)
+    return _exit_message(child_id, status)
+
+
+def _wait_child(
+    child_id: int, children: dict[int, tuple[int, str | None]], seconds: float, isolate: bool
+) -> dict[str, Any]:
+    entry = children.get(child_id)
+    if entry is None:
+        return {"op": "exited", "id": child_id, "exit_code": None, "signal": None}
+    pid, work_folder = entry
+    pidfd = os.pidfd_open(pid)
+    try:
+        ready, _, _ = select.select([pidfd], [], [], max(seconds, 0.0))
+    finally:
+        os.close(pidfd)
+    if not ready:
+        return {"op": "running", "id": child_id}
+    _, status = os.waitpid(pid, 0)
+    children.pop(child_id)
+    _clean_up(pid, work_folder, isolate)
+    return _exit_message(child_id, status)
+
+
+def _clean_up(pid: int, work_folder: str | None, isolate: bool) -> None:
+    if not isolate:
+        _signal_quietly(lambda: os.killpg(pid, signal.SIGKILL))
+    if work_folder is not None:
+        shutil.rmtree(work_folder, ignore_errors=True)
+
+
+def _signal_quietly(send: Any) -> None:
+    try:
+        send()
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _exit_message(child_id: int, status: int) -> dict[str, Any]:
+    if os.WIFSIGNALED(status):
+        return {"op": "exited", "id": child_id, "exit_code": None, "signal": os.WTERMSIG(status)}
+    return {"op": "exited", "id": child_id, "exit_code": os.waitstatus_to_exitcode(status), "signal": None}
+
+
+# Child: one run of one submission.
+
+
+def run_child(
+    call_fd: int,
+    output_fd: int,
+    limits: dict[str, Any],
+    work_folder: str,
+    package_paths: list[str],
+    codec: ModuleType,
+    isolation: ModuleType | None,
+    seccomp: ModuleType | None,
+) -> None:
+    """Confine this process, then serve the load and call requests of one run.
+
+    With isolation, this process unshares its namespaces and forks the process
+    that runs student code, which becomes PID 1 of a new PID namespace. This
+    process stays outside as its parent and exits with the same status, so the
+    template sees how the student's process ended. When this process is killed,
+    the kernel kills its child (parent-death signal), and with it, as PID 1,
+    every process in the namespace.
+    """
+    _redirect_standard_streams(output_fd)
+    _close_other_fds({0, 1, 2, call_fd})
+    channel = socket.socket(fileno=call_fd)
+    channel.setblocking(True)
+    try:
+        confined = confine(channel, limits, work_folder, isolation, seccomp)
+    except BaseException as error:  # noqa: BLE001 - reported to the grader as a sandbox failure
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        _send_quietly(channel, codec, {"type": "setup_failed", "message": detail[:MAX_MESSAGE_CHARS]})
+        os._exit(EXIT_SETUP_FAILED)
+    if not confined:
+        return
+    # No student code has run yet, so this record can be trusted.
+    channel.sendall(codec.pack_frame({"type": "ready"}))
+    serve_calls(channel, limits, work_folder, package_paths, codec)
+    os._exit(0)
+
+
+def confine(
+    channel: socket.socket,
+    limits: dict[str, Any],
+    work_folder: str,
+    isolation: ModuleType | None,
+    seccomp: ModuleType | None,
+) -> bool:
+    """Apply the namespaces, mounts, limits, capabilities and seccomp filter.
+
+    Returns False in the process that stays outside the new PID namespace,
+    after it has mirrored the exit of the confined child; returns True in the
+    process that is to run student code.
+    """
+    if isolation is None or seccomp is None:
+        os.setsid()
+        os.makedirs(work_folder, exist_ok=True)
+        _load_sibling("isolation").apply_rlimits(limits, limit_processes=False)
+        return True
+
+    isolation.reset_signal_handlers()
+    isolation.unshare(isolation.SUBMISSION_NAMESPACES)
+    alive_read, alive_write = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(alive_read)
+        channel.close()
+        _mirror_exit(pid)
+        return False
+
+    os.close(alive_write)
+    isolation.set_parent_death_signal(signal.SIGKILL)
+    # If the parent died before the line above, its end of the pipe is closed.
+    ready, _, _ = select.select([alive_read], [], [], 0)
+    if ready:
+        os._exit(EXIT_SETUP_FAILED)
+    os.close(alive_read)
+
+    isolation.make_mounts_private()
+    isolation.mount_private_folders(int(limits["disk_bytes"]))
+    isolation.require_read_only(("/", "/dev", "/usr"))
+    os.makedirs(work_folder, exist_ok=True)
+    isolation.apply_rlimits(limits, limit_processes=True)
+    isolation.drop_capabilities()
+    if isolation.effective_capabilities() != 0:
+        raise isolation.IsolationError(0, "capabilities are still effective after dropping them")
+    allow_processes = int(limits["processes"]) > 1 and bool(limits.get("processes_enforced", False))
+    seccomp.install(allow_processes=allow_processes)
+    return True
+
+
+def _send_quietly(channel: socket.socket, codec: ModuleType, message: dict[str, Any]) -> None:
+    try:
+        channel.sendall(codec.pack_frame(message))
+    except OSError:
+        pass
+
+
+def _redirect_standard_streams(output_fd: int) -> None:
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.close(output_fd)
+
+
+def _close_other_fds(keep: set[int]) -> None:
+    # os.closerange(low, high) with low == high closes every descriptor on
+    # CPython 3.11 (it calls close_range(low, high - 1)), so empty ranges are skipped.
+    low = 0
+    for fd in sorted(keep):
+        if fd > low:
+            os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
+
+
+def _mirror_exit(pid: int) -> None:
+    """Wait for ``pid`` and end this process with the same exit code or signal."""
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            os._exit(EXIT_SETUP_FAILED)
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        signal_number = os.WTERMSIG(status)
+        if signal_number not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(signal_number, signal.SIG_DFL)
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.kill(os.getpid(), signal_number)
+        os._exit(128 + signal_number)
+    os._exit(os.waitstatus_to_exitcode(status))
+
+
+def serve_calls(
+    channel: socket.socket, limits: dict[str, Any], work_folder: str, package_paths: list[str], codec: ModuleType
+) -> None:
+    """Answer the ``load`` message and then each ``call``, until the grader hangs up."""
+    max_bytes = int(limits["result_bytes"])
+    reader = codec.FrameBuffer(max_frame_bytes=1 << 30)
+    module: ModuleType | None = None
+    sys.dont_write_bytecode = True
+
+    while True:
+        message = _next_message(channel, reader)
+        if message is None:
+            return
+        kind = message.get("type")
+        if kind == "load":
+            reply, module = load_module(message, work_folder, package_paths)
+        elif kind == "call":
+            reply = call_function(module, message, codec, max_bytes)
+        else:
+            reply = {"type": "invalid", "message": f"unknown message type {kind!r}"}
+        reply["nonce"] = message.get("nonce")
+        _flush_standard_streams()
+        frame = codec.pack_frame(reply)
+        if len(frame) > max_bytes:
+            reply = _error_reply("output_invalid", f"returned a value of {len(frame)} bytes once encoded; the limit is {max_bytes}")
+            reply["nonce"] = message.get("nonce")
+            frame = codec.pack_frame(reply)
+        channel.sendall(frame)
+
+
+def _next_message(channel: socket.socket, reader: Any) -> dict[str, Any] | None:
+    pending = list(reader.feed(b""))
+    while not pending:
+        chunk = channel.recv(1 << 20)
+        if not chunk:
+            return None
+        pending = list(reader.feed(chunk))
+    # The grader sends one request and waits for its reply, so there is never
+    # more than one message in flight.
+    return pending[0]
+
+
+def _flush_standard_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - a broken stream must not stop the reply
+            pass
+
+
+def load_module(message: dict[str, Any], work_folder: str, package_paths: list[str]) -> tuple[dict[str, Any], ModuleType | None]:
+    """Write the submitted files, import the module and report which functions exist."""
+    for entry in message["files"]:
+        name = entry["name"]
+        if not FILE_NAME.match(name) or name in (".", ".."):
+            return _error_reply("invalid", f"invalid file name {name!r}"), None
+        with open(os.path.join(work_folder, name), "w", encoding="utf-8") as handle:
+            handle.write(entry["text"])
+
+    os.chdir(work_folder)
+    sys.path[:] = [work_folder, *package_paths, *STANDARD_LIBRARY_PATHS]
+    importlib.invalidate_caches()
+    module_name = message["module"]
+    try:
+        module = importlib.import_module(module_name)
+    except SyntaxError as error:
+        line = f"line {error.lineno}: " if error.lineno else ""
+        text = (error.text or "").rstrip()
+        reason = error.msg if type(error.msg) is str else "invalid syntax"
+        detail = f"{line}{reason}" + (f"\n    {text}" if text else "")
+        return _error_reply("syntax_error", detail), None
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return _error_reply("missing_module", f"no module named {module_name}"), None
+        return _exception_reply("exception", error, work_folder), None
+    except MemoryError as error:
+        return _exception_reply("memory", error, work_folder), None
+    except BaseException as error:  # noqa: BLE001 - SystemExit and all are the student's
+        return _exception_reply("exception", error, work_folder), None
+
+    missing = []
+    for function_name in message["functions"]:
+        try:
+            found = callable(getattr(module, function_name, None))
+        except BaseException:  # noqa: BLE001 - a module __getattr__ may raise anything
+            found = False
+        if not found:
+            missing.append(function_name)
+    return {"type": "loaded", "status": "ok", "missing": missing}, module
+
+
+def call_function(module: ModuleType | None, message: dict[str, Any], codec: ModuleType, max_bytes: int) -> dict[str, Any]:
+    """Call one function with decoded arguments and encode what it returns."""
+    if module is None:
+        return _error_reply("not_run", "the module is not loaded")
+    try:
+        arguments = codec.decode(message["args"])
+        function = getattr(module, message["function"])
+    except BaseException as error:  # noqa: BLE001
+        return _exception_reply("error", error, None)
+    if type(arguments) is not list:
+        return _error_reply("invalid", "arguments must be a list")
+
+    work_folder = sys.path[0]
+    try:
+        value = function(*arguments)
+    except MemoryError as error:
+        return _exception_reply("memory", error, work_folder)
+    except BaseException as error:  # noqa: BLE001 - SystemExit, KeyboardInterrupt and all
+        return _exception_reply("error", error, work_folder)
+
+    try:
+        encoded = codec.encode(value, max_elements=max(1, max_bytes // 8))
+    except codec.CodecError as error:
+        return _error_reply("output_invalid", str(error))
+    except MemoryError:
+        return _error_reply("memory", "ran out of memory while sending the returned value")
+    except BaseException as error:  # noqa: BLE001
+        return _error_reply("output_invalid", f"the returned value could not be encoded: {codec.type_name(error)}")
+    return {"type": "result", "status": "ok", "value": encoded}
+
+
+def _error_reply(status: str, message: str) -> dict[str, Any]:
+    return {"type": "result", "status": status, "message": message[:MAX_MESSAGE_CHARS]}
+
+
+def _exception_reply(status: str, error: BaseException, work_folder: str | None) -> dict[str, Any]:
+    name = _exception_name(error)
+    message = _exception_message(error)
+    if isinstance(error, SystemExit):
+        message = f"called sys.exit({message})" if message else "called sys.exit()"
+    reply = _error_reply(status, message)
+    reply["exception"] = name
+    reply["traceback"] = _student_traceback(error, work_folder)
+    return reply
+
+
+def _exception_name(error: BaseException) -> str:
+    try:
+        name = type.__dict__["__name__"].__get__(type(error), type)
+    except BaseException:  # noqa: BLE001
+        return "Exception"
+    return name if type(name) is str else "Exception"
+
+
+def _exception_message(error: BaseException) -> str:
+    # BaseException.__str__ formats the arguments; a class's own __str__ is skipped.
+    try:
+        text = BaseException.__str__(error)
+    except BaseException:  # noqa: BLE001
+        return "<the exception message could not be formatted>"
+    if type(text) is not str:
+        return ""
+    return text[:MAX_MESSAGE_CHARS]
+
+
+def _student_traceback(error: BaseException, work_folder: str | None) -> str:
+    """Format the traceback frames that are in the student's own files.
+
+    Frames of the worker and of libraries are left out; file names are shown
+    relative to the submission folder.
+    """
+    if work_folder is None:
+        return ""
+    prefix = work_folder.rstrip("/") + "/"
+    try:
+        frames = traceback.extract_tb(error.__traceback__)
+        lines = []
+        for frame in frames:
+            if not frame.filename.startswith(prefix):
+                continue
+            lines.append(f'  File "{frame.filename[len(prefix):]}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+    except BaseException:  # noqa: BLE001 - a traceback is a courtesy, never a reason to fail
+        return ""
+    return "\n".join(lines)[-MAX_TRACEBACK_CHARS:]
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 3 or argv[1] != "template":
+        sys.stderr.write("usage: python -I -S worker.py template CONFIG_JSON\n")
+        sys.exit(2)
+    config = json.loads(argv[2])
+    sys.path[:0] = [str(path) for path in config["package_paths"]]
+    serve_template(config)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
