@@ -4,11 +4,13 @@ A code part has no answer in the answers file. The grading loop grades it
 through a runner, with every code part of a submission in one run::
 
     checkers = [CodeChecker(part, context) for part in code_parts]   # at spec load
-    verdicts, run = grade_code_parts(runner, checkers, files, "hw07", show_hidden=True)
+    verdicts = grade_code_parts(checkers, submission, module_file="hw07.py",
+                                runner=runner, include_hidden=True)
 
-``grade_code_parts`` concatenates ``checker.calls(show_hidden=...)`` of every
-checker, runs them with the widest of the parts' limits, and hands each
-checker its slice of the outcomes through ``checker.verdict(...)``. The
+``run_code_parts``, which ``grade_code_parts`` calls, concatenates
+``checker.calls(show_hidden=...)`` of every checker, runs them with the widest
+of the parts' limits, and hands each checker its slice of the outcomes through
+``checker.verdict(...)``. The
 constructor validates the part, builds the test cases once and computes the
 reference outputs in the grader process, which is trusted. Reference outputs
 never reach the sandbox.
@@ -23,9 +25,9 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import ValidationError
@@ -279,7 +281,38 @@ class CodeChecker(Checker):
         return f"a Python function {self.part.function}({', '.join(self.argument_names)}) in your module"
 
 
+class SubmissionFiles(Protocol):
+    """The part of a submission that code parts need: its Python files by name."""
+
+    @property
+    def files(self) -> Mapping[str, str]: ...
+
+
 def grade_code_parts(
+    checkers: Sequence[CodeChecker],
+    submission: SubmissionFiles,
+    *,
+    module_file: str | None,
+    runner: Runner,
+    include_hidden: bool,
+) -> dict[str, Verdict]:
+    """Grade every code part of one submission in one run; return verdicts by part id.
+
+    ``module_file`` is the student module's file name, e.g. ``hw07.py``. The
+    submission's other Python files with valid names are written beside it,
+    so that the module can import its own helpers.
+    """
+    if module_file is None or not module_file.endswith(".py"):
+        return {
+            checker.part.id: Verdict("error", 0.0, "The spec names no student module (submission.module), so code was not run.")
+            for checker in checkers
+        }
+    files = [CodeFile(name, text) for name, text in submission.files.items() if CodeFile.is_valid_name(name)]
+    verdicts, _ = run_code_parts(runner, checkers, files, module_file[: -len(".py")], show_hidden=include_hidden)
+    return verdicts
+
+
+def run_code_parts(
     runner: Runner,
     checkers: Sequence[CodeChecker],
     files: Sequence[CodeFile],
@@ -302,6 +335,8 @@ def grade_code_parts(
         limits = checker.limits if limits is None else limits.widest(checker.limits)
 
     result = runner.run(files, module, calls, limits)
+    if result.output:
+        logger.debug("output of module %s:\n%s", module, result.output)
     verdicts = {
         checker.part.id: checker.verdict(
             result.import_outcome, result.outcomes[start:end], module=module, show_hidden=show_hidden
