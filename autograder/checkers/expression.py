@@ -10,7 +10,7 @@ import numpy as np
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.expressions.cache import LRUCache, normalize_answer
 from autograder.expressions.domains import DomainError, SamplePoints, sample
-from autograder.expressions.equivalence import Comparison, Target, Tolerance, compare
+from autograder.expressions.equivalence import Comparison, Target, Tolerance, build_target, compare
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, caret_excerpt
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
@@ -50,15 +50,13 @@ class ExpressionChecker(Checker):
     def __init__(self, part: ExpressionPart, context: PartContext) -> None:
         super().__init__(part, context)
         self.names = self._build_names()
-        try:
-            self.points: SamplePoints = sample(part.variables, part.samples, part.seed)
-        except DomainError as error:
-            raise self.spec_error(f"{error}; widen the interval or drop 'integer'", "variables") from error
         self.tolerance = Tolerance(part.rtol, part.atol)
         answer_key = "answer_from" if part.answer_from is not None else "answer"
-        self.reference = self._build_target(self.reference_answer, "reference answer", (answer_key,))
+        reference = self._parse_spec_expression(self.reference_answer, "reference answer", (answer_key,))
+        self.points: SamplePoints = self._draw_points(reference)
+        self.reference = self._build_target(reference, "reference answer", (answer_key,))
         self.mistakes = tuple(
-            _Mistake(self._build_target(Answer.of(mistake.answer), f"mistake {index + 1}", ("mistakes", index, "answer")), mistake.feedback)
+            self._build_mistake(index, mistake.answer, mistake.feedback)
             for index, mistake in enumerate(part.mistakes)
         )
         for index, mistake in enumerate(self.mistakes):
@@ -97,7 +95,13 @@ class ExpressionChecker(Checker):
             seen[key] = name
         return NameTable(self.part.variables)
 
-    def _build_target(self, answer: Answer | None, label: str, keys: tuple[str | int, ...]) -> Target:
+    def _build_mistake(self, index: int, answer: object, feedback: str) -> _Mistake:
+        keys = ("mistakes", index, "answer")
+        label = f"mistake {index + 1}"
+        parsed = self._parse_spec_expression(Answer.of(answer), label, keys)
+        return _Mistake(self._build_target(parsed, label, keys), feedback)
+
+    def _parse_spec_expression(self, answer: Answer | None, label: str, keys: tuple[str | int, ...]) -> Expression:
         text = answer.as_text if answer is not None else None
         if text is None:
             raise self.spec_error(f"the {label} must be a single expression written as text", *keys)
@@ -105,14 +109,45 @@ class ExpressionChecker(Checker):
         if isinstance(parsed, ExpressionFailure):
             declared = join_names(self.part.variables) if self.part.variables else "no variables"
             raise self.spec_error(f"the {label} {text!r} is not a valid expression (declared: {declared}):\n{parsed.message}", *keys)
+        return parsed
+
+    def _draw_points(self, reference: Expression) -> SamplePoints:
+        """Draw the sample points, with more candidates when the reference is often undefined.
+
+        When the reference is undefined at some of the ``samples`` points
+        (``sqrt(x - 0.9)`` with x in (0, 1)), eight times as many candidates
+        are drawn and the first ``samples`` points where the reference is
+        defined are kept, so answers are still compared at ``samples`` points.
+        """
+        count = self.part.samples
+        try:
+            points = sample(self.part.variables, count, self.part.seed)
+            if not self.part.variables or self._defined_mask(reference, points).all():
+                return points
+            candidates = sample(self.part.variables, count * 8, self.part.seed)
+        except DomainError as error:
+            raise self.spec_error(f"{error}; widen the interval or drop 'integer'", "variables") from error
+        keep = np.flatnonzero(self._defined_mask(reference, candidates))[:count]
+        if keep.size == 0:
+            return points
+        return SamplePoints(int(keep.size), {name: array[keep] for name, array in candidates.values.items()})
+
+    def _defined_mask(self, reference: Expression, points: SamplePoints) -> np.ndarray:
+        try:
+            values = evaluate(reference.tree, points.values, points.count)
+        except ExpressionError:
+            return np.ones(points.count, dtype=bool)
+        return np.isfinite(values.reshape(points.count, -1)).all(axis=1)
+
+    def _build_target(self, parsed: Expression, label: str, keys: tuple[str | int, ...]) -> Target:
         try:
             values = evaluate(parsed.tree, self.points.values, self.points.count)
         except ExpressionError as error:
-            raise self.spec_error(f"the {label} {text!r} cannot be evaluated: {error.message}", *keys) from error
-        target = Target.build(parsed.tree, values)
+            raise self.spec_error(f"the {label} {parsed.text!r} cannot be evaluated: {error.message}", *keys) from error
+        target = build_target(parsed.tree, values, self.points)
         if not target.defined.any():
             raise self.spec_error(
-                f"the {label} {text!r} is undefined (or infinite) at every sample point; check the expression and the variables' domains",
+                f"the {label} {parsed.text!r} is undefined (or infinite) at every sample point; check the expression and the variables' domains",
                 *keys,
             )
         return target

@@ -75,6 +75,31 @@ class Target:
         return cls(tree, values, tuple(values.shape[1:]), defined)
 
 
+MAX_REFERENCE_REPAIRS = 256
+
+
+def build_target(tree: Node, values: np.ndarray, points: SamplePoints) -> Target:
+    """Prepare a target, re-evaluating with 30 digits the entries where floats overflowed.
+
+    ``exp(-z)/(1 + exp(-z))^2`` at z = -800 is about 1e-347 in exact arithmetic
+    but NaN in floats (inf/inf). Such entries get their high-precision value
+    when it is a finite float, so the point still counts. At most
+    ``MAX_REFERENCE_REPAIRS`` entries are tried, which bounds the cost of
+    building a checker.
+    """
+    count = points.count
+    flat = values.reshape(count, -1).copy()
+    broken = np.argwhere(~np.isfinite(flat))[:MAX_REFERENCE_REPAIRS]
+    if broken.size:
+        from autograder.expressions import precise
+
+        for point, entry in broken.tolist():
+            value = precise.evaluate_at(tree, _point_env(points, point, entry))
+            if not isinstance(value, str) and np.isfinite(float(value)):
+                flat[point, entry] = float(value)
+    return Target.build(tree, flat.reshape(values.shape))
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The outcome of a comparison and, when not equal, a sample point that shows why."""

@@ -1,0 +1,70 @@
+"""The labelled corpus: every verdict right, every malicious answer stopped by the lexer or parser."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from autograder.checkers.expression import ExpressionChecker
+from autograder.expressions import ExpressionFailure, NameTable, parse
+
+from .corpus import CORPUS, Case
+from .support import make_checker, typed
+
+_CHECKERS: dict[str, ExpressionChecker] = {}
+
+
+def checker_for(case: Case) -> ExpressionChecker:
+    """Build one checker per (reference, variables, options) and reuse it, as grading does."""
+    key = json.dumps([case.reference, case.variables, case.options], sort_keys=True)
+    if key not in _CHECKERS:
+        _CHECKERS[key] = make_checker(case.reference, case.variables, **case.options)
+    return _CHECKERS[key]
+
+
+def test_corpus_size_and_coverage() -> None:
+    groups = Counter(case.group for case in CORPUS)
+    assert len(CORPUS) >= 150
+    for group in ("homework", "notation", "names", "false friend", "vector", "form", "error", "malicious"):
+        assert groups[group] >= 5, group
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
+def test_corpus_verdict(case: Case) -> None:
+    verdict = checker_for(case).judge(typed(case.answer))
+    assert verdict.status == case.status, verdict.feedback
+    if case.status != "invalid":
+        assert verdict.reading is not None
+    if "mistakes" in case.options and case.status == "incorrect":
+        assert verdict.feedback == case.options["mistakes"][0]["feedback"]
+
+
+def _forbid(name: str) -> Any:
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"{name} was called while judging an answer")
+
+    return forbidden
+
+
+MALICIOUS = tuple(case for case in CORPUS if case.group == "malicious")
+
+
+@pytest.mark.parametrize("case", MALICIOUS, ids=lambda case: case.id)
+def test_malicious_rejected_by_parser(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    checker = checker_for(case)
+    names = NameTable(case.variables)
+    for name in ("eval", "exec", "compile", "__import__"):
+        monkeypatch.setattr(builtins, name, _forbid(name))
+
+    parsed = parse(case.answer, names)
+    verdict = checker.judge(typed(case.answer))
+
+    monkeypatch.undo()
+    assert isinstance(parsed, ExpressionFailure)
+    assert verdict.status == "invalid"
+    assert verdict.feedback.startswith(parsed.message.split("\n")[0])
+    assert verdict.reading is None
