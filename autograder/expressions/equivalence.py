@@ -169,6 +169,8 @@ def compare(
         return Comparison("equal", method="symbolic")
     if unresolved:
         return Comparison("different", unresolved[0], "symbolic")
+    if defined_count == 0:
+        return Comparison("different", method="symbolic")
     # NOTE: with fewer than MIN_DEFINED_POINTS defined points and no proof,
     # agreement at those few points is all the evidence there is.
     logger.info("accepted on %d defined sample points without a symbolic proof", defined_count)

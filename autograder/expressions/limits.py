@@ -41,7 +41,7 @@ class Limits:
     max_depth: int = 50
     max_exponent: float = 1000.0
     max_factorial: int = 170
-    max_magnitude: float = 1e300
+    max_magnitude: float = 1e308
     max_number_digits: int = 60
     max_number_exponent: int = 300
 

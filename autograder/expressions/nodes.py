@@ -74,12 +74,13 @@ class Product:
     """``factors[0] */÷ factors[1] ...`` left to right: ``divide[i]`` is true where factor i divides.
 
     ``implicit[i]`` records that factor i followed the previous one without an
-    operator (``2x``), which the printers show explicitly.
+    operator (``2x``). It is left out of equality, like spans, because ``2x``
+    and ``2*x`` mean the same.
     """
 
     factors: tuple[Node, ...]
     divide: tuple[bool, ...]
-    implicit: tuple[bool, ...]
+    implicit: tuple[bool, ...] = field(compare=False)
     span: Span = field(default=(0, 0), compare=False)
 
 

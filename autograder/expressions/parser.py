@@ -261,7 +261,7 @@ class _Parser:
         if opening.kind is not Kind.OPEN:
             raise ExpressionError(
                 f"'{name.text}' is a function: put its argument in brackets, as in {name.text}(x).",
-                opening.start if opening.kind is not Kind.END else name.start,
+                opening.start,
             )
         self.check_depth(depth + 1, opening)
         self.advance()

@@ -79,7 +79,7 @@ def to_text(node: Node) -> str:
             pieces.append(_text_wrapped(factor, wrap))
         return "".join(pieces)
     if isinstance(node, Power):
-        base = _text_wrapped(node.base, not _is_atom(node.base))
+        base = _text_wrapped(node.base, not (_is_atom(node.base) or isinstance(node.base, Factorial)))
         exponent_is_plain = _is_atom(node.exponent) or isinstance(node.exponent, Power)
         return f"{base}^{_text_wrapped(node.exponent, not exponent_is_plain)}"
     assert isinstance(node, Factorial)
@@ -112,9 +112,10 @@ def to_latex(node: Node) -> str:
     if isinstance(node, Product):
         return _latex_product(node)
     if isinstance(node, Power):
-        base = _latex_wrapped(node.base, not (_is_atom(node.base) and not isinstance(node.base, Call)))
-        if isinstance(node.base, Call) and node.base.function not in ("sqrt", "abs"):
-            base = _latex_wrapped(node.base, True)
+        # \sin\left(x\right)^{2} would read as sin(x^2), so a function call gets brackets,
+        # except sqrt and abs, whose LaTeX already encloses the argument.
+        is_call = isinstance(node.base, Call) and node.base.function not in ("sqrt", "abs", "factorial")
+        base = _latex_wrapped(node.base, is_call or not (_is_atom(node.base) or isinstance(node.base, Factorial)))
         return f"{base}^{{{to_latex(node.exponent)}}}"
     assert isinstance(node, Factorial)
     return _latex_wrapped(node.operand, not isinstance(node.operand, (Number, Variable, Constant))) + "!"

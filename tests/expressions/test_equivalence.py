@@ -1,0 +1,133 @@
+"""Equivalence: tolerance rule, undefined points, and escalation to mpmath and SymPy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from autograder.expressions import NameTable, parse
+from autograder.expressions.domains import SamplePoints, sample
+from autograder.expressions.equivalence import Comparison, Target, Tolerance, build_target, compare
+from autograder.expressions.nodes import Node
+from autograder.expressions.numeric import evaluate
+from autograder.expressions.parser import Expression
+from autograder.spec import VariableSpec
+
+DEFAULT_TOLERANCE = Tolerance(rtol=1e-6, atol=1e-9)
+
+
+def compare_texts(
+    answer: str,
+    reference: str,
+    variables: dict[str, Any],
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    points: SamplePoints | None = None,
+) -> Comparison:
+    specs = {name: VariableSpec.model_validate(value) for name, value in variables.items()}
+    points = points or sample(specs, 24, seed=0)
+    names = NameTable(specs)
+    answer_tree = tree_of(answer, names)
+    reference_tree = tree_of(reference, names)
+    target = build_target(reference_tree, evaluate(reference_tree, points.values, points.count), points)
+    values = evaluate(answer_tree, points.values, points.count)
+    return compare(answer_tree, values, target, points, tolerance, specs, symbolic_time_limit=5.0)
+
+
+def tree_of(text: str, names: NameTable) -> Node:
+    expression = parse(text, names)
+    assert isinstance(expression, Expression)
+    return expression.tree
+
+
+@pytest.mark.parametrize(
+    ("answer", "reference", "variables", "outcome", "method"),
+    [
+        ("o - o^2", "o*(1-o)", {"o": [0, 1]}, "equal", "sampling"),
+        ("o + o^2", "o*(1-o)", {"o": [0, 1]}, "different", "sampling"),
+        ("sin(pi)", "0", {}, "equal", "sampling"),
+        ("0", "sin(pi)", {}, "equal", "sampling"),
+        ("1e-10", "0", {}, "equal", "sampling"),
+        ("1e-8", "0", {}, "different", "precise"),
+        ("1", "0", {}, "different", "sampling"),
+        ("log(x^2)", "2*log(x)", {"x": [-2, 2]}, "equal", "sampling"),
+        ("2*log(x)", "log(x^2)", {"x": [-2, 2]}, "undefined", "precise"),
+        ("sqrt(x)^2", "x", {"x": [-1, 1]}, "undefined", "precise"),
+        ("exp(-z)/(1+exp(-z))^2", "exp(z)/(1+exp(z))^2", {"z": [-800, 800]}, "equal", "precise"),
+        ("3.14159", "pi", {}, "equal", "sampling"),
+        ("3.1415", "pi", {}, "different", "precise"),
+        ("y^2", "y", {"y": {"values": [0, 1]}}, "equal", "sampling"),
+    ],
+)
+def test_outcome_table(answer: str, reference: str, variables: dict[str, Any], outcome: str, method: str) -> None:
+    comparison = compare_texts(answer, reference, variables)
+    assert comparison.outcome == outcome
+    assert comparison.method == method
+
+
+def test_different_reports_a_point() -> None:
+    comparison = compare_texts("x", "abs(x)", {"x": [-2, 2]})
+    assert comparison.outcome == "different"
+    assert comparison.point is not None
+
+
+def test_tolerance_relative_to_reference() -> None:
+    loose = Tolerance(rtol=1e-2, atol=0.0)
+    assert compare_texts("1.005*x", "x", {"x": [1, 2]}, loose).outcome == "equal"
+    assert compare_texts("1.02*x", "x", {"x": [1, 2]}, loose).outcome == "different"
+
+
+def test_reference_nan_never_equal() -> None:
+    points = SamplePoints(3, {"x": np.array([-1.0, 4.0, 9.0])})
+    # The reference is undefined at x = -1 (skipped); the answer is checked elsewhere.
+    assert compare_texts("abs(x)^(1/2)", "sqrt(x)", {"x": [-1, 9]}, points=points).outcome == "equal"
+    assert compare_texts("log(x)", "sqrt(x)", {"x": [-1, 9]}, points=points).outcome == "different"
+
+
+def test_answer_infinite_where_reference_defined() -> None:
+    points = SamplePoints(3, {"x": np.array([0.0, 1.0, 2.0])})
+    assert compare_texts("1/x*x", "1", {"x": [0, 2]}, points=points).outcome == "undefined"
+
+
+def test_build_target_repairs_overflow() -> None:
+    points = SamplePoints(2, {"z": np.array([-800.0, 0.0])})
+    tree = tree_of("exp(-z)/(1+exp(-z))^2", NameTable(("z",)))
+    raw = evaluate(tree, points.values, 2)
+    assert not np.isfinite(raw[0])
+    target = build_target(tree, raw, points)
+    assert target.defined.tolist() == [True, True]
+    assert target.values[1] == pytest.approx(0.25)
+
+
+def test_target_defined_mask_for_vectors() -> None:
+    values = np.array([[[1.0], [np.nan]], [[1.0], [2.0]]])
+    target = Target.build(tree_of("1", NameTable(())), values)
+    assert target.defined.tolist() == [False, True]
+    assert target.shape == (2, 1)
+
+
+def test_symbolic_fallback_when_too_few_points() -> None:
+    # The reference is defined at two of the four points only, too few to trust.
+    points = SamplePoints(4, {"x": np.array([-2.0, -1.0, 0.0, 1.0])})
+    proved = compare_texts("(x+1)^2 - 1", "x^2 + 2x + 0*sqrt(x)", {"x": [-2, 1]}, points=points)
+    assert proved.outcome == "equal"
+    assert proved.method == "symbolic"
+    unproved = compare_texts("x^2", "x + 0*sqrt(x)", {"x": [-2, 1]}, points=points)
+    assert unproved.outcome == "equal"
+    assert unproved.method == "sampling"
+
+
+def test_no_defined_point_without_proof_is_different() -> None:
+    points = SamplePoints(2, {"x": np.array([-2.0, -1.0])})
+    assert compare_texts("x", "sqrt(x)", {"x": [-2, -1]}, points=points).outcome == "different"
+
+
+def test_unresolved_overflow_uses_symbolic_proof() -> None:
+    # exp(exp(exp(z))) passes 10^(10^8) for z in [3, 3.5], beyond even mpmath's guard.
+    equal = compare_texts("exp(exp(exp(z))) * exp(-exp(exp(z)))", "1", {"z": [3, 3.5]})
+    assert equal.outcome == "equal"
+    assert equal.method == "symbolic"
+    different = compare_texts("2 exp(exp(exp(z))) * exp(-exp(exp(z)))", "1", {"z": [3, 3.5]})
+    assert different.outcome == "different"
+    assert different.method == "symbolic"

@@ -1,0 +1,55 @@
+"""Size checks on constant exponents, factorials and constant values."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
+from autograder.expressions.parser import Expression
+
+NAMES = NameTable(("x",))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("9**9**9**9", "exponent is too large"),
+        ("x^1001", "exponent is too large"),
+        ("x^(-1001)", "exponent is too large"),
+        ("2^(10^4)", "exponent is too large"),
+        ("3^1000", "power is too large"),
+        ("(10^300)^300", "power is too large"),
+        ("171!", "factorial is too large"),
+        ("factorial(10**9)", "factorial is too large"),
+        ("factorial(200) * x", "factorial is too large"),
+        ("exp(710)", "too large to evaluate"),
+        ("exp(exp(exp(1000)))", "too large to evaluate"),
+        ("10^300 * 10^300", "too large to evaluate"),
+        ("1e300 * 1e300", "too large to evaluate"),
+    ],
+)
+def test_rejected_sizes(text: str, fragment: str) -> None:
+    result = parse(text, NAMES)
+    assert isinstance(result, ExpressionFailure)
+    assert fragment in result.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x^1000", "2^1000", "170!", "exp(709)", "10^300", "log(-1)", "1/0", "sqrt(-4)", "x^(10^3)", "(x+1)^500", "exp(-1000)", "0^(-1)"],
+)
+def test_accepted_sizes(text: str) -> None:
+    assert isinstance(parse(text, NAMES), Expression)
+
+
+def test_rejection_points_at_exponent() -> None:
+    result = parse("x + 2^5000", NAMES)
+    assert isinstance(result, ExpressionFailure)
+    assert result.position == 6
+
+
+def test_custom_limits() -> None:
+    limits = Limits(max_exponent=10, max_factorial=5)
+    assert isinstance(parse("x^11", NAMES, limits), ExpressionFailure)
+    assert isinstance(parse("6!", NAMES, limits), ExpressionFailure)
+    assert isinstance(parse("x^10 + 5!", NAMES, limits), Expression)

@@ -1,0 +1,96 @@
+"""Numeric evaluation: real semantics, vectorization over points, elementwise vectors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograder.expressions import NameTable, parse
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.numeric import describe_shape, evaluate, shape_of
+from autograder.expressions.parser import Expression
+
+NAMES = NameTable(("x", "y", "v", "w", "m"))
+POINTS = 3
+ENV = {
+    "x": np.array([0.5, 1.0, 2.0]),
+    "y": np.array([-1.0, 0.0, 1.0]),
+    "v": np.arange(9, dtype=float).reshape(3, 3, 1),
+    "w": np.ones((3, 2, 1)),
+    "m": np.ones((3, 2, 2)),
+}
+
+
+def values_of(text: str) -> np.ndarray:
+    expression = parse(text, NAMES)
+    assert isinstance(expression, Expression)
+    return evaluate(expression.tree, ENV, POINTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2x + 1", [2.0, 3.0, 5.0]),
+        ("x^2", [0.25, 1.0, 4.0]),
+        ("1/2x", [0.25, 0.5, 1.0]),
+        ("x/y", [-0.5, math.inf, 2.0]),
+        ("log(x)", [math.log(0.5), 0.0, math.log(2.0)]),
+        ("log(x, 2)", [-1.0, 0.0, 1.0]),
+        ("log(y)", [math.nan, -math.inf, 0.0]),
+        ("sqrt(y)", [math.nan, 0.0, 1.0]),
+        ("y^(1/3)", [math.nan, 0.0, 1.0]),
+        ("abs(y)", [1.0, 0.0, 1.0]),
+        ("(y+2)!", [1.0, 2.0, 6.0]),
+        ("factorial(y)", [math.nan, 1.0, 1.0]),
+        ("e^y", [math.exp(-1), 1.0, math.e]),
+        ("sin(pi*x)", [1.0, math.sin(math.pi), math.sin(2 * math.pi)]),
+        ("sec(y)", [1 / math.cos(-1.0), 1.0, 1 / math.cos(1.0)]),
+        ("asin(x)", [math.asin(0.5), math.pi / 2, math.nan]),
+        ("acosh(x)", [math.nan, 0.0, math.acosh(2.0)]),
+        ("atanh(y)", [-math.inf, 0.0, math.inf]),
+        ("-x - -y", [-1.5, -1.0, -1.0]),
+        ("exp(1000x)", [math.exp(500.0), math.inf, math.inf]),
+    ],
+)
+def test_scalar_values(text: str, expected: list[float]) -> None:
+    np.testing.assert_allclose(values_of(text), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_constant_fills_every_point() -> None:
+    values = values_of("pi")
+    assert values.shape == (POINTS,)
+    np.testing.assert_allclose(values, [math.pi] * POINTS)
+
+
+def test_vector_elementwise_and_broadcast() -> None:
+    values = values_of("x*v + v*v")
+    assert values.shape == (POINTS, 3, 1)
+    expected = ENV["x"].reshape(3, 1, 1) * ENV["v"] + ENV["v"] ** 2
+    np.testing.assert_allclose(values, expected)
+
+
+def test_scalar_function_of_vector() -> None:
+    values = values_of("exp(v) - 1")
+    np.testing.assert_allclose(values, np.exp(ENV["v"]) - 1)
+
+
+def test_matrix_shape_kept() -> None:
+    assert shape_of(values_of("2m + x")) == (2, 2)
+
+
+@pytest.mark.parametrize("text", ["v + w", "v*w", "v^w", "log(v, w)", "m - v"])
+def test_shape_mismatch_raises(text: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        values_of(text)
+    assert "elementwise" in raised.value.message
+    assert raised.value.position is not None
+
+
+@pytest.mark.parametrize(
+    ("shape", "description"),
+    [((), "a scalar"), ((3, 1), "a 3×1 vector"), ((1, 4), "a 1×4 vector"), ((3,), "a 3 vector"), ((2, 2), "a 2×2 matrix")],
+)
+def test_describe_shape(shape: tuple[int, ...], description: str) -> None:
+    assert describe_shape(shape) == description

@@ -1,0 +1,74 @@
+"""High-precision evaluation at single points: values, real-domain rules and size guards."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograder.expressions import NameTable, parse
+from autograder.expressions.parser import Expression
+from autograder.expressions.precise import close_enough, evaluate_at
+
+NAMES = NameTable(("x", "z"))
+
+
+def at(text: str, **env: float):  # noqa: ANN201 - an mpf or a marker string
+    expression = parse(text, NAMES)
+    assert isinstance(expression, Expression)
+    return evaluate_at(expression.tree, env)
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("exp(z)/(1+exp(z))^2", {"z": 800.0}, math.exp(-800)),
+        ("(1+x)^2 - x^2 - 2x", {"x": 1e8}, 1.0),
+        ("(-2)^3", {}, -8.0),
+        ("(-2)^2", {}, 4.0),
+        ("log(x, 2)", {"x": 8.0}, 3.0),
+        ("5!", {}, 120.0),
+        ("sec(x)", {"x": 0.0}, 1.0),
+        ("abs(x)", {"x": -2.0}, 2.0),
+    ],
+)
+def test_values(text: str, env: dict[str, float], expected: float) -> None:
+    value = at(text, **env)
+    assert not isinstance(value, str)
+    assert float(value) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        ("log(x)", {"x": -1.0}),
+        ("log(x)", {"x": 0.0}),
+        ("sqrt(x)", {"x": -1.0}),
+        ("x^(1/3)", {"x": -8.0}),
+        ("1/x", {"x": 0.0}),
+        ("0^x", {"x": -1.0}),
+        ("asin(x)", {"x": 2.0}),
+        ("acosh(x)", {"x": 0.5}),
+        ("atanh(x)", {"x": 1.0}),
+        ("(-3)!", {}),
+        ("log(x, 1)", {"x": 2.0}),
+    ],
+)
+def test_undefined(text: str, env: dict[str, float]) -> None:
+    assert at(text, **env) == "undefined"
+
+
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [("exp(exp(exp(z)))", {"z": 10.0}), ("exp(x)", {"x": 2e6}), ("x!", {"x": 2e5}), ("exp(x)^1000", {"x": 2000.0}), ("cosh(x)", {"x": 2e6})],
+)
+def test_too_large_unresolved(text: str, env: dict[str, float]) -> None:
+    assert at(text, **env) == "unresolved"
+
+
+def test_close_enough_floor() -> None:
+    import mpmath
+
+    assert close_enough(mpmath.mpf("1e-12"), mpmath.mpf(0), 1e-6, 1e-9)
+    assert not close_enough(mpmath.mpf("1e-8"), mpmath.mpf(0), 1e-6, 1e-9)
+    assert close_enough(mpmath.mpf("1.0000001"), mpmath.mpf(1), 1e-6, 0.0)

@@ -1,0 +1,114 @@
+"""Lexer: token kinds and spans, typographic characters, rejected characters and limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.limits import DEFAULT_LIMITS, Limits
+from autograder.expressions.tokens import Kind, tokenize
+
+
+def kinds_and_texts(text: str) -> list[tuple[str, str]]:
+    return [(token.kind.value, token.text) for token in tokenize(text, DEFAULT_LIMITS)[:-1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2x", [("number", "2"), ("name", "x")]),
+        ("x**2", [("name", "x"), ("operator", "^"), ("number", "2")]),
+        ("x^2", [("name", "x"), ("operator", "^"), ("number", "2")]),
+        ("2e-3", [("number", "2e-3")]),
+        ("1.5E+2", [("number", "1.5e+2")]),
+        (".5", [("number", ".5")]),
+        ("2e-x", [("number", "2"), ("name", "e"), ("operator", "-"), ("name", "x")]),
+        ("2e", [("number", "2"), ("name", "e")]),
+        ("2 e-3", [("number", "2"), ("name", "e"), ("operator", "-"), ("number", "3")]),
+        ("x_{1}", [("name", "x_{1}")]),
+        ("a_1x_1", [("name", "a_1"), ("name", "x_1")]),
+        ("x − 1", [("name", "x"), ("operator", "-"), ("number", "1")]),
+        ("x – 1", [("name", "x"), ("operator", "-"), ("number", "1")]),
+        ("a×b·c", [("name", "a"), ("operator", "*"), ("name", "b"), ("operator", "*"), ("name", "c")]),
+        ("x²", [("name", "x"), ("operator", "^"), ("open bracket", "("), ("number", "2"), ("close bracket", ")")]),
+        (
+            "x⁻¹",
+            [("name", "x"), ("operator", "^"), ("open bracket", "("), ("operator", "-"), ("number", "1"), ("close bracket", ")")],
+        ),
+        ("（x）", [("open bracket", "("), ("name", "x"), ("close bracket", ")")]),
+        ("σπ", [("name", "sigma"), ("name", "pi")]),
+        ("√(x)", [("name", "sqrt"), ("open bracket", "("), ("name", "x"), ("close bracket", ")")]),
+        ("log(x, 2)", [("name", "log"), ("open bracket", "("), ("name", "x"), ("comma", ","), ("number", "2"), ("close bracket", ")")]),
+        ("x!", [("name", "x"), ("operator", "!")]),
+    ],
+)
+def test_tokenize_table(text: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds_and_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("x_1", "x1"), ("x1", "x1"), ("x_{1}", "x1"), ("w_01", "w01"), ("w01", "w01"), ("w_{01}", "w01"), ("σ", "sigma"), ("σ_1", "sigma1"), ("x_i", "xi")],
+)
+def test_name_keys(text: str, key: str) -> None:
+    tokens = tokenize(text, DEFAULT_LIMITS)
+    assert len(tokens) == 2
+    assert tokens[0].key == key
+
+
+def test_spans_point_at_typed_characters() -> None:
+    tokens = tokenize("x² − σ", DEFAULT_LIMITS)
+    minus = next(token for token in tokens if token.text == "-")
+    sigma = next(token for token in tokens if token.text == "sigma")
+    assert (minus.start, minus.end) == (3, 4)
+    assert (sigma.start, sigma.end) == (5, 6)
+    assert tokens[-1].kind is Kind.END
+    assert tokens[-1].start == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "fragment"),
+    [
+        ("'x'", 0, "Quotes"),
+        ("a.b", 1, "'.' may only appear inside a number"),
+        ("x;y", 1, "single expression"),
+        ("x = 1", 2, "'='"),
+        ("\\sqrt{x}", 0, "Backslashes"),
+        ("|x|", 0, "abs(x)"),
+        ("_x", 0, "'_' may only join"),
+        ("x_", 1, "'_' may only join"),
+        ("x_{}", 3, "subscript in braces"),
+        ("x_{1", 4, "subscript in braces"),
+        ("1.2.3", 3, "only one '.'"),
+        ("x @ y", 2, "'@'"),
+        ("x\u200b", 1, "invisible character U+200B"),
+        ("x€", 1, "'€' (U+20AC)"),
+    ],
+)
+def test_rejected_characters(text: str, position: int, fragment: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        tokenize(text, DEFAULT_LIMITS)
+    assert raised.value.position == position
+    assert fragment in raised.value.message
+
+
+def test_length_limit_checked_before_lexing() -> None:
+    with pytest.raises(ExpressionError) as raised:
+        tokenize("'" * 1001, DEFAULT_LIMITS)
+    assert "1,001 characters" in raised.value.message
+    assert raised.value.position is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("1" * 61, "61 digits"), ("1e301", "exponent of this number is out of range"), ("1e-301", "out of range")],
+)
+def test_number_limits(text: str, fragment: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        tokenize(text, DEFAULT_LIMITS)
+    assert fragment in raised.value.message
+
+
+def test_custom_length_limit() -> None:
+    with pytest.raises(ExpressionError):
+        tokenize("x+x", Limits(max_length=2))
