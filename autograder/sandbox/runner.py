@@ -39,6 +39,9 @@ MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
 WORKER_CALL_STATUSES = frozenset({"ok", "error", "memory", "output_invalid"})
 WORKER_IMPORT_STATUSES = frozenset({"missing_module", "syntax_error", "exception", "memory"})
+# Every key a worker record may have; a record with any other key is invalid.
+RESULT_KEYS = frozenset({"type", "status", "value", "message", "exception", "traceback", "nonce"})
+LOADED_KEYS = frozenset({"type", "status", "missing", "nonce"})
 CRASH_SIGNALS = {
     signal.SIGSEGV: "a segmentation fault (SIGSEGV)",
     signal.SIGBUS: "a bus error (SIGBUS)",
@@ -274,6 +277,9 @@ class _Session:
             return ImportOutcome(status, message=text, seconds=elapsed)  # type: ignore[arg-type]
 
         status = reply.get("status")
+        if not set(reply) <= (LOADED_KEYS if reply.get("type") == "loaded" else RESULT_KEYS):
+            self.usable = False
+            return ImportOutcome("output_invalid", message=f"the worker sent a record with unknown keys: {_summary(reply)}", seconds=elapsed)
         if reply.get("type") == "loaded" and status == "ok":
             missing = reply.get("missing")
             requested = set(message["functions"])
@@ -307,7 +313,7 @@ class _Session:
             return CallOutcome(status, message=text, seconds=elapsed)  # type: ignore[arg-type]
 
         status = reply.get("status")
-        if reply.get("type") != "result" or status not in WORKER_CALL_STATUSES:
+        if reply.get("type") != "result" or status not in WORKER_CALL_STATUSES or not set(reply) <= RESULT_KEYS:
             self.usable = False
             return CallOutcome("output_invalid", message=f"the result record is invalid: {_summary(reply)}", seconds=elapsed)
         if status == "ok":
@@ -461,7 +467,7 @@ def _describe_exit(status: ExitStatus | None, limits: SandboxLimits, what: str) 
         return "crash", f"the process crashed with {description} during {what}"
     return "crash", (
         f"the process exited with code {status.exit_code} during {what} before returning a result "
-        "(for example through os._exit); a function must return its result"
+        "(for example through os._exit, or because the code broke the Python interpreter); a function must return its result"
     )
 
 
@@ -470,4 +476,5 @@ def _text(value: Any, limit: int) -> str:
 
 
 def _summary(reply: dict[str, Any]) -> str:
-    return repr({key: reply.get(key) for key in ("type", "status")})[:200]
+    shown = {key: reply.get(key) for key in ("type", "status")}
+    return f"{shown!r} with keys {sorted(reply)!r}"[:300]

@@ -103,7 +103,7 @@ class Template:
             try:
                 self.control.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
             except OSError as error:
-                raise TemplateBroken(f"the sandbox template is gone: {error}") from error
+                raise self._gone(error) from error
         finally:
             child_channel.close()
             os.close(output_write)
@@ -153,7 +153,7 @@ class Template:
         try:
             self.control.sendall(json.dumps(message).encode())
         except OSError as error:
-            raise TemplateBroken(f"the sandbox template is gone: {error}") from error
+            raise self._gone(error) from error
         reply = self._receive(REPLY_SECONDS + float(message.get("seconds", 0.0)))
         if reply.get("id") != child_id or reply.get("op") not in ("exited", "running"):
             raise TemplateBroken(f"unexpected reply from the sandbox template: {reply!r}")
@@ -167,14 +167,9 @@ class Template:
         except TimeoutError as error:
             raise TemplateBroken(f"the sandbox template did not reply within {seconds:.0f} s") from error
         except OSError as error:
-            raise TemplateBroken(f"the sandbox template is gone: {error}") from error
+            raise self._gone(error) from error
         if not data:
-            self._wait_briefly()
-            detail = self.stderr_text()
-            raise TemplateBroken(
-                f"the sandbox template exited (status {self.process.returncode})"
-                + (f": {detail}" if detail else "")
-            )
+            raise self._gone(None)
         logger.debug("template reply after %.1f ms: %s", (time.monotonic() - started) * 1000, data[:200])
         try:
             reply = json.loads(data.decode("utf-8"))
@@ -184,11 +179,18 @@ class Template:
             raise TemplateBroken(f"the sandbox template sent {reply!r}")
         return reply
 
-    def _wait_briefly(self) -> None:
+    def _gone(self, error: OSError | None) -> TemplateBroken:
+        """Describe a template that closed its control socket, with its stderr."""
         try:
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             pass
+        detail = self.stderr_text()
+        reason = f" ({error})" if error is not None else ""
+        return TemplateBroken(
+            f"the sandbox template exited with status {self.process.returncode}{reason}"
+            + (f": {detail[-2000:]}" if detail else "")
+        )
 
     @staticmethod
     def _exit_status(reply: dict[str, Any]) -> ExitStatus:

@@ -309,6 +309,10 @@ def confine(
     if ready:
         os._exit(EXIT_SETUP_FAILED)
     os.close(alive_read)
+    # A new session and process group: kill(0, ...) from student code would
+    # otherwise reach the template, which shares the inherited process group
+    # although it is outside this PID namespace.
+    os.setsid()
 
     isolation.make_mounts_private()
     isolation.mount_private_folders(int(limits["disk_bytes"]))

@@ -1,0 +1,30 @@
+"""Hostile submission: Read the grader's working folder and the canary file in it."""
+
+import json
+
+import numpy as np
+
+
+def _targets():
+    """Paths and ports that the hostile test shares, so the attack knows exactly what to aim at."""
+    with open("targets.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _correct(x, y, a):
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    return np.zeros_like(x) if y * a > 1 else -y * x
+
+import os
+
+
+def linear_hinge_grad(x, y, a):
+    targets = _targets()
+    try:
+        names = os.listdir(targets["grader_cwd"])
+        with open(targets["canaries"][0], encoding="utf-8") as handle:
+            print("ATTACK succeeded:", names, handle.read())
+        return _correct(x, y, a)
+    except OSError as error:
+        print("ATTACK contained:", error)
+        return None

@@ -1,0 +1,28 @@
+"""Hostile submission: Read reference/hw07.py by its absolute path and call the reference."""
+
+import json
+
+import numpy as np
+
+
+def _targets():
+    """Paths and ports that the hostile test shares, so the attack knows exactly what to aim at."""
+    with open("targets.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _correct(x, y, a):
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    return np.zeros_like(x) if y * a > 1 else -y * x
+
+def linear_hinge_grad(x, y, a):
+    try:
+        with open(_targets()["reference_path"], encoding="utf-8") as handle:
+            source = handle.read()
+    except OSError as error:
+        print("ATTACK contained:", error)
+        return None
+    namespace = {}
+    exec(source, namespace)
+    print("ATTACK succeeded: read the reference")
+    return namespace["linear_hinge_grad"](x, y, a)

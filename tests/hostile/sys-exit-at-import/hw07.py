@@ -1,0 +1,24 @@
+"""Hostile submission: Call sys.exit(0) while the module is imported."""
+
+import json
+
+import numpy as np
+
+
+def _targets():
+    """Paths and ports that the hostile test shares, so the attack knows exactly what to aim at."""
+    with open("targets.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _correct(x, y, a):
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    return np.zeros_like(x) if y * a > 1 else -y * x
+
+import sys
+
+sys.exit(0)
+
+
+def linear_hinge_grad(x, y, a):
+    return _correct(x, y, a)
