@@ -152,6 +152,11 @@ class ExpressionChecker(Checker):
             )
         return target
 
+    def clear_cache(self) -> None:
+        """Forget every cached verdict, so the next answer is judged from scratch."""
+        self._cache = LRUCache(CACHE_CAPACITY)
+        self._cache_by_reading = LRUCache(CACHE_CAPACITY)
+
     # Judging
 
     def describe_format(self) -> str:

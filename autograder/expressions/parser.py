@@ -108,8 +108,15 @@ class _Parser:
         self.limits = limits
         self.index = 0
 
-    def peek(self, offset: int = 0) -> Token:
-        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+    def peek(self) -> Token:
+        # The parser never advances past the END token, so the index is always valid.
+        return self.tokens[self.index]
+
+    def peek_next(self) -> Token:
+        return self.tokens[min(self.index + 1, len(self.tokens) - 1)]
+
+    def previous_end(self) -> int:
+        return self.tokens[self.index - 1].end
 
     def advance(self) -> Token:
         token = self.tokens[self.index]
@@ -153,7 +160,7 @@ class _Parser:
             subtract.append(operator.text == "-")
         if len(terms) == 1:
             return terms[0]
-        return Sum(tuple(terms), tuple(subtract), span=(start, self.peek(-1).end))
+        return Sum(tuple(terms), tuple(subtract), span=(start, self.previous_end()))
 
     def parse_product(self, depth: int) -> Node:
         start = self.peek().start
@@ -173,7 +180,7 @@ class _Parser:
                 divide.append(False)
                 implicit.append(True)
             elif token.kind is Kind.NUMBER:
-                previous = self.peek(-1)
+                previous = self.tokens[self.index - 1]
                 raise ExpressionError(
                     f"A number cannot follow '{previous.text}' directly: put an operator such as * or ^ between them.",
                     token.start,
@@ -182,7 +189,7 @@ class _Parser:
                 break
         if len(factors) == 1:
             return factors[0]
-        span = (start, self.peek(-1).end)
+        span = (start, self.previous_end())
         return Product(tuple(factors), tuple(divide), tuple(implicit), span=span)
 
     def parse_signed(self, depth: int) -> Node:
@@ -194,7 +201,7 @@ class _Parser:
             operand = self.parse_signed(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, span=(token.start, self.peek(-1).end))
+            return Negate(operand, span=(token.start, self.previous_end()))
         return self.parse_power(depth)
 
     def parse_power(self, depth: int) -> Node:
@@ -206,7 +213,7 @@ class _Parser:
         self.advance()
         self.expect_operand_after(token)
         exponent = self.parse_exponent(depth + 1)
-        return Power(base, exponent, span=(_start(base), self.peek(-1).end))
+        return Power(base, exponent, span=(_start(base), self.previous_end()))
 
     def parse_exponent(self, depth: int) -> Node:
         token = self.peek()
@@ -217,7 +224,7 @@ class _Parser:
             operand = self.parse_exponent(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, span=(token.start, self.peek(-1).end))
+            return Negate(operand, span=(token.start, self.previous_end()))
         return self.parse_power(depth)
 
     def parse_postfix(self, depth: int) -> Node:
@@ -281,7 +288,7 @@ class _Parser:
             raise ExpressionError(
                 f"'{name.text}' takes {expected}, but {len(args)} were given.", name.start
             )
-        call: Node = Call(info.name, tuple(args), span=(name.start, self.peek(-1).end))
+        call: Node = Call(info.name, tuple(args), span=(name.start, self.previous_end()))
         if power is not None:
             call = Power(call, power, span=call.span)
         return call
@@ -292,7 +299,7 @@ class _Parser:
             return None
         caret = self.advance()
         exponent = self.peek()
-        if exponent.kind is Kind.NUMBER and exponent.text.isdigit() and self.peek(1).kind is Kind.OPEN:
+        if exponent.kind is Kind.NUMBER and exponent.text.isdigit() and self.peek_next().kind is Kind.OPEN:
             self.advance()
             return Number(exponent.text, number_value(exponent.text), False, span=(exponent.start, exponent.end))
         raise ExpressionError(

@@ -9,10 +9,13 @@ typed, so errors can put a caret under the character the student wrote.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.limits import Limits
@@ -30,8 +33,7 @@ class Kind(enum.Enum):
     END = "end"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token and the span ``[start, end)`` of the text it was read from.
 
     For a name, ``text`` is the name as typed (``x_{1}``) and ``key`` the form
@@ -139,9 +141,6 @@ GREEK_LETTERS: Mapping[str, str] = MappingProxyType(
 )
 
 _SQUARE_ROOT = "\u221a"
-_OPEN_BRACKETS = "([{"
-_CLOSE_BRACKETS = ")]}"
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGITS = frozenset("0123456789")
 
 # Messages for characters that students (or attackers) type but the answer
@@ -217,151 +216,149 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
         raise ExpressionError(
             f"Your answer is {len(text):,} characters long, but the limit is {limits.max_length:,} characters."
         )
-    return _Lexer(_normalize(text), len(text), limits).run()
+    if text.isascii() and not _ASCII_TO_REPLACE.search(text):
+        return _Lexer(text, None, len(text), limits).run()
+    chars = _normalize(text)
+    normalized = "".join(item.char for item in chars)
+    return _Lexer(normalized, [item.index for item in chars], len(text), limits).run()
+
+
+# Plain ASCII answers (the usual case) skip the character-by-character
+# normalization and are lexed in place, so positions need no mapping.
+_ASCII_TO_REPLACE = re.compile(r"[\t\n\r]")
+_TOKEN = re.compile(
+    r"(?P<space> +)"
+    r"|(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<name>[A-Za-z]+[0-9]*)"
+    r"|(?P<power>\*\*)"
+    r"|(?P<operator>[-+*/^!])"
+    r"|(?P<open>[(\[{])"
+    r"|(?P<close>[)\]}])"
+    r"|(?P<comma>,)"
+)
+_SUBSCRIPT = re.compile(r"_(?:\{(?P<braced>[A-Za-z]*[0-9]*)(?P<closed>\}?)|(?P<plain>[0-9]+|[A-Za-z]+))?")
 
 
 class _Lexer:
-    def __init__(self, chars: list[_Char], text_length: int, limits: Limits) -> None:
-        self.chars = chars
+    """Scans normalized text. ``positions[i]`` is the index in the typed text
+    of normalized character ``i``, or ``None`` when the two are the same."""
+
+    def __init__(self, text: str, positions: list[int] | None, text_length: int, limits: Limits) -> None:
+        self.text = text
+        self.positions = positions
         self.text_length = text_length
         self.limits = limits
-        self.position = 0
         self.tokens: list[Token] = []
 
-    def peek(self, offset: int = 0) -> str:
-        index = self.position + offset
-        return self.chars[index].char if index < len(self.chars) else ""
+    def source(self, index: int) -> int:
+        """Index in the typed text of normalized character ``index`` (the end maps to the end)."""
+        if self.positions is None:
+            return index
+        return self.positions[index] if index < len(self.positions) else self.text_length
 
-    def source_index(self, offset: int = 0) -> int:
-        index = self.position + offset
-        return self.chars[index].index if index < len(self.chars) else self.text_length
+    def source_end(self, end: int) -> int:
+        """Index in the typed text just past the normalized characters before ``end``."""
+        if self.positions is None:
+            return end
+        return self.positions[end - 1] + 1 if end else 0
 
-    def source_end(self) -> int:
-        """Source index just past the last character consumed."""
-        return self.chars[self.position - 1].index + 1 if self.position else 0
+    def emit(self, kind: Kind, text: str, start: int, end: int, key: str = "") -> None:
+        if self.positions is None:
+            self.tokens.append(Token(kind, text, start, end, key))
+        else:
+            self.tokens.append(Token(kind, text, self.source(start), self.source_end(end), key))
 
     def run(self) -> list[Token]:
-        while self.position < len(self.chars):
-            char = self.peek()
-            start = self.source_index()
-            if char == " ":
-                self.position += 1
-            elif char in _DIGITS or (char == "." and self.peek(1) in _DIGITS):
-                self.lex_number()
-            elif char in _LETTERS:
-                self.lex_name()
-            elif char in GREEK_LETTERS:
-                self.position += 1
-                self.lex_subscript_and_finish(GREEK_LETTERS[char], start)
-            elif char == "*" and self.peek(1) == "*":
-                self.position += 2
-                self.emit(Kind.OPERATOR, "^", start)
-            elif char in "+-*/^!":
-                self.position += 1
-                self.emit(Kind.OPERATOR, char, start)
-            elif char in _OPEN_BRACKETS:
-                self.position += 1
-                self.emit(Kind.OPEN, char, start)
-            elif char in _CLOSE_BRACKETS:
-                self.position += 1
-                self.emit(Kind.CLOSE, char, start)
-            elif char == ",":
-                self.position += 1
-                self.emit(Kind.COMMA, char, start)
-            elif char == _SQUARE_ROOT:
-                self.position += 1
-                self.emit(Kind.NAME, "sqrt", start, key="sqrt")
-            else:
-                raise ExpressionError(_character_message(char), start)
+        text = self.text
+        position = 0
+        while position < len(text):
+            match = _TOKEN.match(text, position)
+            if match is None:
+                position = self.lex_other(position)
+                continue
+            group = match.lastgroup
+            end = match.end()
+            if group == "number":
+                end = self.lex_number(match)
+            elif group == "name":
+                end = self.lex_subscript_and_finish(match.group(), position, end)
+            elif group == "power":
+                self.emit(Kind.OPERATOR, "^", position, end)
+            elif group == "operator":
+                self.emit(Kind.OPERATOR, match.group(), position, end)
+            elif group == "open":
+                self.emit(Kind.OPEN, match.group(), position, end)
+            elif group == "close":
+                self.emit(Kind.CLOSE, match.group(), position, end)
+            elif group == "comma":
+                self.emit(Kind.COMMA, ",", position, end)
+            position = end
         self.tokens.append(Token(Kind.END, "", self.text_length, self.text_length))
         return self.tokens
 
-    def emit(self, kind: Kind, text: str, start: int, key: str = "") -> None:
-        self.tokens.append(Token(kind, text, start, self.source_end(), key))
+    def lex_other(self, position: int) -> int:
+        """Lex a Greek letter or the square root sign, or reject the character."""
+        char = self.text[position]
+        if char in GREEK_LETTERS:
+            return self.lex_subscript_and_finish(GREEK_LETTERS[char], position, position + 1)
+        if char == _SQUARE_ROOT:
+            self.emit(Kind.NAME, "sqrt", position, position + 1, key="sqrt")
+            return position + 1
+        raise ExpressionError(_character_message(char), self.source(position))
 
-    def take_digits(self) -> str:
-        digits = []
-        while self.peek() in _DIGITS and self.peek():
-            digits.append(self.peek())
-            self.position += 1
-        return "".join(digits)
-
-    def take_letters(self) -> str:
-        letters = []
-        while self.peek() in _LETTERS and self.peek():
-            letters.append(self.peek())
-            self.position += 1
-        return "".join(letters)
-
-    def lex_number(self) -> None:
-        """Read ``12``, ``0.5``, ``.5`` or ``1.5e-3``.
+    def lex_number(self, match: re.Match[str]) -> int:
+        """Check a literal such as ``12``, ``0.5``, ``.5`` or ``1.5e-3`` and emit it.
 
         Scientific notation is read only when ``e`` or ``E`` follows the digits
         directly and is itself followed directly by digits, optionally signed:
         ``2e-3`` is 0.002, while ``2e - 3``, ``2*e-3`` and ``2e`` contain
         Euler's number.
         """
-        start = self.source_index()
-        mantissa = self.take_digits()
-        if self.peek() == ".":
-            self.position += 1
-            mantissa += "." + self.take_digits()
-            if self.peek() == "." and self.peek(1) in _DIGITS and self.peek(1):
-                raise ExpressionError("A number may contain only one '.'.", self.source_index())
-        exponent = ""
-        if self.peek() in ("e", "E") and self.peek():
-            sign = self.peek(1) if self.peek(1) in ("+", "-") and self.peek(1) else ""
-            if self.peek(1 + len(sign)) in _DIGITS and self.peek(1 + len(sign)):
-                self.position += 1 + len(sign)
-                exponent = sign + self.take_digits()
+        literal = match.group()
+        start, end = match.start(), match.end()
+        if end + 1 < len(self.text) and self.text[end] == "." and self.text[end + 1] in _DIGITS:
+            raise ExpressionError("A number may contain only one '.'.", self.source(end))
+        mantissa, _, exponent = literal.lower().partition("e")
         digit_count = sum(char in _DIGITS for char in mantissa)
         if digit_count > self.limits.max_number_digits:
             raise ExpressionError(
                 f"This number has {digit_count} digits, but numbers are limited to {self.limits.max_number_digits} digits.",
-                start,
+                self.source(start),
             )
         if exponent and abs(int(exponent)) > self.limits.max_number_exponent:
             raise ExpressionError(
                 f"The exponent of this number is out of range: scientific notation is limited to exponents from -{self.limits.max_number_exponent} to {self.limits.max_number_exponent}.",
-                start,
+                self.source(start),
             )
-        literal = mantissa + ("e" + exponent if exponent else "")
-        self.emit(Kind.NUMBER, literal, start)
+        self.emit(Kind.NUMBER, mantissa + ("e" + exponent if exponent else ""), start, end)
+        return end
 
-    def lex_name(self) -> None:
-        """Read a name: letters, then digits, then an optional subscript.
+    def lex_subscript_and_finish(self, base: str, start: int, end: int) -> int:
+        """Read the optional subscript after a name's letters and digits, and emit the name.
 
         ``x1``, ``x_1`` and ``x_{1}`` all get the key ``x1``. A subscript
         after ``_`` is a run of digits, a run of letters, or letters and digits
         in braces, so ``a_1x_1`` reads as two names.
         """
-        start = self.source_index()
-        base = self.take_letters() + self.take_digits()
-        self.lex_subscript_and_finish(base, start)
-
-    def lex_subscript_and_finish(self, base: str, start: int) -> None:
-        text = base
-        key = base
-        if self.peek() == "_":
-            underscore = self.source_index()
-            self.position += 1
-            if self.peek() == "{":
-                self.position += 1
-                subscript = self.take_letters() + self.take_digits()
-                if not subscript or self.peek() != "}":
-                    raise ExpressionError(
-                        "A subscript in braces must be letters or digits followed by '}', as in x_{1}.",
-                        self.source_index(),
-                    )
-                self.position += 1
-                text += "_{" + subscript + "}"
-            else:
-                subscript = self.take_digits() or self.take_letters()
-                if not subscript:
-                    raise ExpressionError(_CHARACTER_MESSAGES["_"], underscore)
-                text += "_" + subscript
-            key += subscript
-        self.emit(Kind.NAME, text, start, key=key)
+        if end >= len(self.text) or self.text[end] != "_":
+            self.emit(Kind.NAME, base, start, end, key=base)
+            return end
+        match = _SUBSCRIPT.match(self.text, end)
+        assert match is not None
+        braced, plain = match.group("braced"), match.group("plain")
+        if braced is not None:
+            if not braced or not match.group("closed"):
+                raise ExpressionError(
+                    "A subscript in braces must be letters or digits followed by '}', as in x_{1}.",
+                    self.source(match.start("closed")),
+                )
+            subscript, written = braced, "_{" + braced + "}"
+        elif plain is not None:
+            subscript, written = plain, "_" + plain
+        else:
+            raise ExpressionError(_CHARACTER_MESSAGES["_"], self.source(end))
+        self.emit(Kind.NAME, base + written, start, match.end(), key=base + subscript)
+        return match.end()
 
 
 def _character_message(char: str) -> str:
@@ -372,6 +369,9 @@ def _character_message(char: str) -> str:
     return f"The invisible character U+{ord(char):04X} is not allowed in an answer."
 
 
+@lru_cache(maxsize=1024)
 def number_value(literal: str) -> Fraction:
     """Return the exact value of a literal produced by the lexer (digits, '.', 'e', sign)."""
+    if literal.isdigit():
+        return Fraction(int(literal))
     return Fraction(literal)

@@ -1,0 +1,208 @@
+"""Benchmark the expression checker on the labelled corpus against plain SymPy.
+
+Run from the repository root:
+
+    python benchmarks/expressions.py
+
+For every corpus row it times one check on first sight (caches cleared) and
+the same check repeated (served from the cache), and counts the verdicts that
+match the label. It then checks the same rows the plain way, with
+``parse_expr`` (standard transformations, implicit multiplication and
+``convert_xor``) and ``simplify(answer - reference) == 0``, each row in a
+worker process with its own time limit. The plain approach evaluates corpus
+text as code, which is acceptable only because the corpus is ours; the
+malicious rows are skipped for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from autograder.checkers.expression import ExpressionChecker  # noqa: E402
+from tests.expressions.corpus import CORPUS, Case  # noqa: E402
+from tests.expressions.support import make_checker, typed  # noqa: E402
+
+PLAIN_TIME_LIMIT = 5.0
+REPEATS = 5
+
+
+@dataclass(frozen=True)
+class Timing:
+    status: str
+    first_seconds: float
+    repeat_seconds: float
+
+
+def machine_description() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} ({platform.python_implementation()})"
+
+
+def build_checkers() -> tuple[dict[str, ExpressionChecker], list[float]]:
+    checkers: dict[str, ExpressionChecker] = {}
+    build_seconds = []
+    for case in CORPUS:
+        key = json.dumps([case.reference, case.variables, case.options], sort_keys=True)
+        if key not in checkers:
+            started = time.perf_counter()
+            checkers[key] = make_checker(case.reference, case.variables, **case.options)
+            build_seconds.append(time.perf_counter() - started)
+    return checkers, build_seconds
+
+
+def checker_key(case: Case) -> str:
+    return json.dumps([case.reference, case.variables, case.options], sort_keys=True)
+
+
+def time_ours(checkers: dict[str, ExpressionChecker]) -> list[Timing]:
+    timings = []
+    for case in CORPUS:
+        checker = checkers[checker_key(case)]
+        answer = typed(case.answer)
+        checker.clear_cache()
+        started = time.perf_counter()
+        verdict = checker.judge(answer)
+        first = time.perf_counter() - started
+        repeats = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            checker.judge(answer)
+            repeats.append(time.perf_counter() - started)
+        timings.append(Timing(verdict.status, first, statistics.median(repeats)))
+    return timings
+
+
+def plain_check(case: Case, clear_sympy_cache: bool) -> tuple[str, float]:
+    """Check one row the plain SymPy way, in a worker process; returns (status, seconds).
+
+    With ``clear_sympy_cache`` SymPy's global cache is emptied first, so the
+    row is SymPy's first sight of it, as for this engine with its cache cleared.
+    """
+    import sympy
+    from sympy.core.cache import clear_cache
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
+
+    transformations = standard_transformations + (implicit_multiplication_application, convert_xor)
+    names: dict[str, Any] = {name: sympy.Symbol(name, real=True) for name in case.variables}
+    names.setdefault("e", sympy.E)
+    names.setdefault("ln", sympy.log)
+    if clear_sympy_cache:
+        clear_cache()
+    started = time.perf_counter()
+    try:
+        answer = parse_expr(case.answer, local_dict=dict(names), transformations=transformations)
+        reference = parse_expr(case.reference, local_dict=dict(names), transformations=transformations)
+        status = "correct" if sympy.simplify(answer - reference) == 0 else "incorrect"
+    except Exception:  # noqa: BLE001 - any failure of the plain approach reads as an invalid answer
+        status = "invalid"
+    return status, time.perf_counter() - started
+
+
+def time_plain(cases: list[Case], clear_sympy_cache: bool) -> list[tuple[str, float]]:
+    """Run ``plain_check`` per row with a time limit, restarting the worker after a timeout."""
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(1)
+    pool.apply(plain_check, (cases[0], False))  # import SymPy once, outside the timings
+    results = []
+    for case in cases:
+        pending = pool.apply_async(plain_check, (case, clear_sympy_cache))
+        try:
+            results.append(pending.get(timeout=PLAIN_TIME_LIMIT))
+        except multiprocessing.TimeoutError:
+            pool.terminate()
+            pool = context.Pool(1)
+            pool.apply(plain_check, (cases[0], False))
+            results.append(("timeout", PLAIN_TIME_LIMIT))
+    pool.terminate()
+    return results
+
+
+def milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.3f} ms"
+
+
+def microseconds(seconds: float) -> str:
+    return f"{seconds * 1e6:.1f} us"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--skip-plain", action="store_true", help="time only this engine, not plain SymPy")
+    arguments = parser.parse_args()
+
+    print(f"machine: {machine_description()}")
+    import numpy
+
+    print(f"numpy {numpy.__version__}; corpus: {len(CORPUS)} rows, {dict(Counter(case.group for case in CORPUS))}")
+
+    checkers, build_seconds = build_checkers()
+    time_ours(checkers)  # warm-up pass: first-call costs of numpy and lazy imports
+    timings = time_ours(checkers)
+    firsts = [timing.first_seconds for timing in timings]
+    repeats = [timing.repeat_seconds for timing in timings]
+    right = sum(timing.status == case.status for timing, case in zip(timings, CORPUS))
+    worst = max(range(len(CORPUS)), key=lambda index: firsts[index])
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print()
+    print("this engine (whitelisting parser, numpy sampling, cached verdicts)")
+    print(f"  checkers built: {len(build_seconds)}, median {milliseconds(statistics.median(build_seconds))}, max {milliseconds(max(build_seconds))}")
+    print(f"  first sight:    median {milliseconds(statistics.median(firsts))}, worst {milliseconds(firsts[worst])} ({CORPUS[worst].id})")
+    print(f"  repeated:       median {microseconds(statistics.median(repeats))}, worst {microseconds(max(repeats))}")
+    print(f"  accuracy:       {right}/{len(CORPUS)} verdicts match the labels")
+    print(f"  sympy imported: {'sympy' in sys.modules}; peak RSS {peak_rss_mb:.0f} MB")
+    for timing, case in zip(timings, CORPUS):
+        if timing.status != case.status:
+            print(f"    wrong: {case.id}: {timing.status}, expected {case.status}")
+
+    if arguments.skip_plain:
+        return
+
+    plain_cases = [case for case in CORPUS if case.group != "malicious"]
+    ours_on_same = [timing for timing, case in zip(timings, CORPUS) if case.group != "malicious"]
+    ours_right_on_same = sum(timing.status == case.status for timing, case in zip(ours_on_same, plain_cases))
+    ours_median_same = statistics.median(timing.first_seconds for timing in ours_on_same)
+    print()
+    print(f"plain SymPy (parse_expr + simplify(a - r) == 0) on {len(plain_cases)} rows; the {len(CORPUS) - len(plain_cases)} malicious rows are skipped")
+    print(f"  this engine on the same rows: first sight median {milliseconds(ours_median_same)}, accuracy {ours_right_on_same}/{len(plain_cases)}")
+    for clear_sympy_cache, label in ((True, "SymPy cache cleared per row (first sight)"), (False, "SymPy cache kept across rows")):
+        results = time_plain(plain_cases, clear_sympy_cache)
+        seconds = [elapsed for _, elapsed in results]
+        right = sum(status == case.status for (status, _), case in zip(results, plain_cases))
+        timeouts = sum(status == "timeout" for status, _ in results)
+        print(f"  {label}:")
+        print(f"    per check:    median {milliseconds(statistics.median(seconds))}, worst {milliseconds(max(seconds))}, timeouts ({PLAIN_TIME_LIMIT:g} s): {timeouts}")
+        print(f"    accuracy:     {right}/{len(plain_cases)}")
+        ratios = [elapsed / timing.first_seconds for elapsed, timing in zip(seconds, ours_on_same)]
+        total_ratio = sum(seconds) / sum(timing.first_seconds for timing in ours_on_same)
+        print(f"    speed-up:     {statistics.median(seconds) / ours_median_same:.0f}x median over median, {statistics.median(ratios):.0f}x median of per-row ratios, {total_ratio:.0f}x on total time")
+
+if __name__ == "__main__":
+    main()
