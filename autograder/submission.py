@@ -139,11 +139,7 @@ def parse_answers(
             if isinstance(piece, YAMLSyntaxError) or not isinstance(piece.data, dict):
                 match = _KEY_AT_LINE_START.match(chunk)
                 if match:
-                    detail = piece.message if isinstance(piece, YAMLSyntaxError) else "not a 'part: answer' entry"
-                    problems[match.group("key").strip()] = (
-                        f"Line {start} of {file_name} could not be read as YAML ({detail}). "
-                        "Put an answer that contains ': ', '#' or starts with a bracket or '*' in quotes."
-                    )
+                    problems[match.group("key").strip()] = _describe_broken_entry(piece, chunk, start, file_name)
                 continue
             _collect(piece, answers, problems, file_name)
     elif document.data is None:
@@ -161,6 +157,18 @@ def parse_answers(
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         notes.append(f"{file_name} answers a part {key!r} that does not exist{hint}")
     return answers, problems, None, notes
+
+
+def _describe_broken_entry(
+    piece: Document | YAMLSyntaxError, chunk: str, start: int, file_name: str
+) -> str:
+    """Explain to the student why one entry of the answers file is unreadable."""
+    detail = piece.message if isinstance(piece, YAMLSyntaxError) else "not a 'part: answer' entry"
+    message = f"Line {start} of {file_name} could not be read as YAML ({detail})."
+    for opening, closing in ("[]", "()", "{}"):
+        if chunk.count(opening) != chunk.count(closing):
+            return f"{message} Its {opening}{closing} brackets are unbalanced: {chunk.count(opening)} '{opening}' and {chunk.count(closing)} '{closing}'."
+    return f"{message} Put an answer that contains ': ' or ' #', or starts with a bracket, '*', '&' or '!', in quotes."
 
 
 def _collect(document: Document, answers: dict[str, Answer], problems: dict[str, str], file_name: str) -> None:
