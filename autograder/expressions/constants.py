@@ -31,11 +31,11 @@ class ConstantValue:
 def evaluate_constant(text: str, *, allow_decimals: bool = True) -> ConstantValue | ExpressionFailure:
     """Evaluate a constant expression such as ``e**2/(1+e**2)`` to a float.
 
-    Returns ``ExpressionFailure`` with a student-facing message (and a caret
-    line where a position is known) when the text does not parse, names
-    anything but ``e``, ``pi`` and the whitelisted functions, contains a
-    decimal while ``allow_decimals`` is false, or has no finite real value.
-    Results are cached by text, so a repeated answer costs a dict lookup.
+    Returns ``ExpressionFailure`` with a student-facing message when the text
+    does not parse, names anything but ``e``, ``pi`` and the whitelisted
+    functions, contains a decimal while ``allow_decimals`` is false, or has no
+    finite real value. The message ends with a caret line where a position is
+    known. Results are cached by text, so a repeated answer costs a dict lookup.
     """
     parsed = parse(text, _NO_VARIABLES)
     if isinstance(parsed, ExpressionFailure):

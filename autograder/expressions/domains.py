@@ -36,8 +36,8 @@ def sample(variables: Mapping[str, VariableSpec], count: int, seed: int) -> Samp
 
     Variables are drawn in name order from one ``numpy.random.Generator``, so
     reordering the declarations does not change the points. An interval is
-    sampled uniformly (integers in it, inclusive, when ``integer`` is set); a
-    finite set is tiled so that every value occurs at least once when
+    sampled uniformly, or as integers in it (inclusive) when ``integer`` is
+    set. A finite set is tiled so that every value occurs at least once when
     ``count`` allows, then shuffled. Each entry of a vector or matrix is drawn
     independently.
     """

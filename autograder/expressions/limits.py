@@ -128,7 +128,7 @@ def _check_exponent(exponent: float, node: Node, limits: Limits) -> None:
 def _check_factorial(argument: float, node: Node, limits: Limits) -> None:
     if argument > limits.max_factorial:
         raise ExpressionError(
-            f"This factorial is too large: factorials are limited to {limits.max_factorial}!.",
+            f"This factorial is too large: the argument of a constant factorial is limited to {limits.max_factorial}.",
             node.span[0],
         )
 

@@ -99,7 +99,7 @@ def name_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Resolved:
-    """What a name token means in one part."""
+    """The meaning of a name token in one part."""
 
     kind: Literal["variable", "constant", "function"]
     name: str

@@ -97,6 +97,7 @@ class _Evaluator:
             return self.constant(math.e if node.name == "e" else math.pi)
         if isinstance(node, Negate):
             return -self.run(node.operand)
+
         if isinstance(node, Sum):
             total = self.run(node.terms[0])
             for term, subtract in zip(node.terms[1:], node.subtract[1:]):
@@ -104,6 +105,7 @@ class _Evaluator:
                 total, value = self.align(total, value, node)
                 total = total - value if subtract else total + value
             return total
+
         if isinstance(node, Product):
             result = self.run(node.factors[0])
             for factor, divide in zip(node.factors[1:], node.divide[1:]):
@@ -111,11 +113,14 @@ class _Evaluator:
                 result, value = self.align(result, value, node)
                 result = result / value if divide else result * value
             return result
+
         if isinstance(node, Power):
             base, exponent = self.align(self.run(node.base), self.run(node.exponent), node)
             return np.power(base, exponent)
+
         if isinstance(node, Factorial):
             return _factorial(self.run(node.operand))
+
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
         if node.function == "log":

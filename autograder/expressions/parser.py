@@ -10,8 +10,8 @@ the attacker wants to run code, read data, or hang or crash the grader.
   { }``, spaces and a fixed table of typographic characters, so quotes,
   dots outside numbers, colons, backslashes, ``_`` outside a subscript,
   ``;``, ``=`` and ``@`` stop at the lexer. A name becomes a node only if it is
-  a declared variable, a function of the whitelist in ``names.FUNCTIONS`` or
-  ``e``/``pi``; calls are built only for whitelisted functions.
+  a declared variable, a function of the whitelist in ``names.FUNCTIONS``, or
+  ``e`` or ``pi``. Calls are built only for whitelisted functions.
 - Reaching SymPy's namespace (``S``, ``N``, ``E``, ``I``, ``Q``, ``O``,
   ``gamma``, ``lambda``): these are ordinary names, variables where declared
   and unknown elsewhere. SymPy objects are built from the tree by
@@ -147,7 +147,7 @@ class _Parser:
                 "A ',' may only separate the arguments of a function, as in log(x, 2). Type a single expression.",
                 extra.start,
             )
-        raise ExpressionError(f"Unexpected '{extra.text}'.", extra.start)
+        raise ExpressionError(f"Unexpected '{extra.text}': an operator or the end of the answer is expected here.", extra.start)
 
     def parse_sum(self, depth: int) -> Node:
         start = self.peek().start

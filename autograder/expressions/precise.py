@@ -88,12 +88,14 @@ class _Evaluator:
             return +mp.e if node.name == "e" else +mp.pi  # type: ignore[attr-defined]
         if isinstance(node, Negate):
             return -self.run(node.operand)
+
         if isinstance(node, Sum):
             total = mp.mpf(0)  # type: ignore[attr-defined]
             for term, subtract in zip(node.terms, node.subtract):
                 value = self.run(term)
                 total = total - value if subtract else total + value
             return self.checked(total)
+
         if isinstance(node, Product):
             result = mp.mpf(1)  # type: ignore[attr-defined]
             for factor, divide in zip(node.factors, node.divide):
@@ -105,10 +107,13 @@ class _Evaluator:
                 else:
                     result = result * value
             return self.checked(result)
+
         if isinstance(node, Power):
             return self.power(self.run(node.base), self.run(node.exponent))
+
         if isinstance(node, Factorial):
             return self.factorial(self.run(node.operand))
+
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
         return self.call(node.function, args)

@@ -51,9 +51,9 @@ class SymbolicTimeout(BaseException):
 def make_symbols(variables: Mapping[str, VariableSpec]) -> dict[str, Any]:
     """Build a SymPy symbol (scalar) or matrix of symbols (vector, matrix) per variable.
 
-    Each symbol carries what its domain guarantees (real; positive,
-    nonnegative, negative or nonpositive; integer), so that SymPy may simplify
-    ``sqrt(o^2)`` to ``o`` for ``o`` in (0, 1) but not for ``x`` in (-1, 1).
+    Each symbol carries what its domain guarantees: real, a sign where the
+    domain has one, and integer. So SymPy may simplify ``sqrt(o^2)`` to ``o``
+    for ``o`` in (0, 1), but not for ``x`` in (-1, 1).
     """
     import sympy
 
@@ -153,22 +153,27 @@ class _Converter:
             return sp.E if node.name == "e" else sp.pi
         if isinstance(node, Negate):
             return self.elementwise(lambda value: -value, self.run(node.operand))
+
         if isinstance(node, Sum):
             total = self.run(node.terms[0])
             for term, subtract in zip(node.terms[1:], node.subtract[1:]):
                 operation = (lambda a, b: a - b) if subtract else (lambda a, b: a + b)
                 total = self.elementwise(operation, total, self.run(term))
             return total
+
         if isinstance(node, Product):
             result = self.run(node.factors[0])
             for factor, divide in zip(node.factors[1:], node.divide[1:]):
                 operation = (lambda a, b: a / b) if divide else (lambda a, b: a * b)
                 result = self.elementwise(operation, result, self.run(factor))
             return result
+
         if isinstance(node, Power):
             return self.elementwise(sp.Pow, self.run(node.base), self.run(node.exponent))
+
         if isinstance(node, Factorial):
             return self.elementwise(sp.factorial, self.run(node.operand))
+
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
         if node.function == "log":

@@ -74,7 +74,6 @@ _REPLACEMENTS: Mapping[str, str] = MappingProxyType(
         "\t": " ",
         "\n": " ",
         "\r": " ",
-        "\u03c0": "\u03c0",  # pi stays, and is read as a name below
     }
 )
 
