@@ -92,8 +92,8 @@ class Runner:
         """Import ``module`` from ``files`` in a fresh child and make every call in order.
 
         A call that times out, crashes or sends an invalid result gets that
-        status; the later calls then run in a new child that imports the module
-        again. Calls of functions the module lacks get status ``not_run``.
+        status. The later calls then run in a new child that imports the module
+        again. Calls of functions that the module lacks get status ``not_run``.
         """
         if not MODULE_NAME.match(module):
             raise ValueError(f"invalid module name {module!r}")

@@ -29,7 +29,7 @@ class TemplateBroken(SandboxError):
 
 @dataclass(frozen=True)
 class ExitStatus:
-    """How a child process ended: an exit code or the signal that killed it."""
+    """The end of a child process: its exit code or the signal that killed it."""
 
     exit_code: int | None
     signal: int | None

@@ -25,8 +25,8 @@ and S is null), and ``wait`` replies ``{"op": "running", "id": N}`` if the
 child is still alive.
 
 The child speaks the frame protocol of ``codec.py`` on its call socket: it
-receives one ``load`` message, replies ``loaded``, then answers each ``call``
-with one ``result`` that repeats the call's nonce.
+receives one ``load`` message, replies ``loaded``, and then replies to each
+``call`` with one ``result`` that repeats the call's nonce.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import sys
 import tempfile
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 SANDBOX_WORK_FOLDER = "/tmp/work"
 FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
@@ -250,8 +250,8 @@ def run_child(
 
     With isolation, this process unshares its namespaces and forks the process
     that runs student code, which becomes PID 1 of a new PID namespace. This
-    process stays outside as its parent and exits with the same status, so the
-    template sees how the student's process ended. When this process is killed,
+    process stays outside as its parent and exits with the same status, so that
+    the template learns how the student's process ended. When this process is killed,
     the kernel kills its child (parent-death signal), and with it, as PID 1,
     every process in the namespace.
     """
@@ -260,13 +260,11 @@ def run_child(
     channel = socket.socket(fileno=call_fd)
     channel.setblocking(True)
     try:
-        confined = confine(channel, limits, work_folder, isolation, seccomp)
+        confine(channel, limits, work_folder, isolation, seccomp)
     except BaseException as error:  # noqa: BLE001 - reported to the grader as a sandbox failure
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         _send_quietly(channel, codec, {"type": "setup_failed", "message": detail[:MAX_MESSAGE_CHARS]})
         os._exit(EXIT_SETUP_FAILED)
-    if not confined:
-        return
     # No student code has run yet, so this record can be trusted.
     channel.sendall(codec.pack_frame({"type": "ready"}))
     serve_calls(channel, limits, work_folder, package_paths, codec)
@@ -279,18 +277,18 @@ def confine(
     work_folder: str,
     isolation: ModuleType | None,
     seccomp: ModuleType | None,
-) -> bool:
+) -> None:
     """Apply the namespaces, mounts, limits, capabilities and seccomp filter.
 
-    Returns False in the process that stays outside the new PID namespace,
-    after it has mirrored the exit of the confined child; returns True in the
-    process that is to run student code.
+    Returns in the process that is to run student code. The process that stays
+    outside the new PID namespace never returns, because it ends with the exit
+    status of the confined child.
     """
     if isolation is None or seccomp is None:
         os.setsid()
         os.makedirs(work_folder, exist_ok=True)
         _load_sibling("isolation").apply_rlimits(limits, limit_processes=False)
-        return True
+        return
 
     isolation.reset_signal_handlers()
     isolation.unshare(isolation.SUBMISSION_NAMESPACES)
@@ -300,7 +298,6 @@ def confine(
         os.close(alive_read)
         channel.close()
         _mirror_exit(pid)
-        return False
 
     os.close(alive_write)
     isolation.set_parent_death_signal(signal.SIGKILL)
@@ -324,7 +321,6 @@ def confine(
         raise isolation.IsolationError(0, "capabilities are still effective after dropping them")
     allow_processes = int(limits["processes"]) > 1 and bool(limits.get("processes_enforced", False))
     seccomp.install(allow_processes=allow_processes)
-    return True
 
 
 def _send_quietly(channel: socket.socket, codec: ModuleType, message: dict[str, Any]) -> None:
@@ -354,7 +350,7 @@ def _close_other_fds(keep: set[int]) -> None:
     os.closerange(low, 65536)
 
 
-def _mirror_exit(pid: int) -> None:
+def _mirror_exit(pid: int) -> NoReturn:
     """Wait for ``pid`` and end this process with the same exit code or signal."""
     while True:
         try:
@@ -379,7 +375,7 @@ def _mirror_exit(pid: int) -> None:
 def serve_calls(
     channel: socket.socket, limits: dict[str, Any], work_folder: str, package_paths: list[str], codec: ModuleType
 ) -> None:
-    """Answer the ``load`` message and then each ``call``, until the grader hangs up."""
+    """Reply to the ``load`` message and then to each ``call`` until the grader closes the socket."""
     max_bytes = int(limits["result_bytes"])
     reader = codec.FrameBuffer(max_frame_bytes=1 << 30)
     module: ModuleType | None = None

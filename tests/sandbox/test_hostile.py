@@ -1,6 +1,6 @@
 """Hostile submissions graded in one batch beside a correct one, inside the sandbox.
 
-Every folder under tests/hostile holds one attack. The batch runs through the
+Every folder under tests/hostile contains one attack. The batch runs through the
 public API (``open_runner`` and the code checker) against the real reference
 module. Each attack must score zero, the correct submission must score full
 marks before and after the attacks, and nothing outside the sandbox may change.
@@ -42,8 +42,8 @@ def linear_hinge_grad(x, y, a):
     return np.zeros_like(x) if y * a > 1 else -y * x
 """
 
-# Runs after every attack and returns the right answer only if it finds no
-# trace of them: no files in its private folders and no other process.
+# Runs after every attack and returns the correct gradient only if it finds
+# no trace of them: no files in its private folders and no other process.
 LEFTOVER_DETECTOR = """
 import os
 

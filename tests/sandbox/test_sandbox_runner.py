@@ -305,7 +305,7 @@ def test_sandbox_forbids_processes_but_allows_threads(sandbox_runner: Runner) ->
     assert total == 4950
 
 
-def test_sandbox_child_is_pid_one_of_its_own_namespace(sandbox_runner: Runner) -> None:
+def test_sandbox_child_is_namespace_init(sandbox_runner: Runner) -> None:
     (identity,) = _probe(sandbox_runner, Call("identity", ()))
     assert identity == [bwrap.SANDBOX_UID, bwrap.SANDBOX_GID, 1]
 

@@ -1,4 +1,4 @@
-"""Hostile submission: Return an array far larger than any answer (80 MB)."""
+"""Hostile submission: Return an array far larger than any expected result (80 MB)."""
 
 import json
 
@@ -6,7 +6,7 @@ import numpy as np
 
 
 def _targets():
-    """Paths and ports that the hostile test shares, so the attack knows exactly what to aim at."""
+    """Return the paths and ports that the hostile test shares, so that the attack aims at real targets."""
     with open("targets.json", encoding="utf-8") as handle:
         return json.load(handle)
 

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def _targets():
-    """Paths and ports that the hostile test shares, so the attack knows exactly what to aim at."""
+    """Return the paths and ports that the hostile test shares, so that the attack aims at real targets."""
     with open("targets.json", encoding="utf-8") as handle:
         return json.load(handle)
 
