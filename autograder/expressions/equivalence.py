@@ -8,10 +8,12 @@ The rule, applied entry by entry at every sample point:
   atol)`` of the target. The tolerance comes from the target value only, and
   the absolute floor lets ``sin(pi)`` (about 1e-16) match a target of 0.
 - A finite answer off by more than ``CLEAR_FACTOR`` tolerances at some point
-  is different, decided by floats alone.
-- Any other failing point (the answer is NaN or infinite there, or off by
-  less than ``CLEAR_FACTOR`` tolerances) is re-evaluated with 30 digits in
-  ``precise.py``. That separates overflow and rounding (``exp(z)/(1+exp(z))``
+  is different, decided by floats alone, unless the difference is within
+  ``RELIABLE_FACTOR`` times the estimated rounding error of the two
+  evaluations (``rounding.py``), as in ``(1+x)^2 - x^2 - 2x`` at x = 1e8.
+- Any other failing point (the answer is NaN or infinite there, off by less
+  than ``CLEAR_FACTOR`` tolerances, or off by no more than rounding can
+  explain) is re-evaluated with 30 digits in ``precise.py``. That separates overflow and rounding (``exp(z)/(1+exp(z))``
   at z = 800) from a real domain problem (``2*log(x)`` at x < 0, which makes
   the answer wrong) and from a real difference.
 - Only when that stays unresolved (values beyond about 10^434294), or when
@@ -30,15 +32,15 @@ import numpy as np
 
 from autograder.expressions.domains import SamplePoints
 from autograder.expressions.nodes import Node
+from autograder.expressions.rounding import UNIT_ROUNDOFF, evaluate_with_error
 from autograder.spec import VariableSpec
 
 logger = logging.getLogger(__name__)
 
-# A float difference this many tolerances away is a real difference, not
-# rounding. NOTE: an answer that loses more than three digits more than the
-# tolerance allows to cancellation (x^2 - (x-1)*(x+1) at x near 1e8) is still
-# judged by its float value; sane domains keep this far away.
+# A float difference this many tolerances away, and this many estimated
+# rounding errors away, is a real difference.
 CLEAR_FACTOR = 1000.0
+RELIABLE_FACTOR = 4.0
 MAX_PRECISE_POINTS = 8
 MIN_DEFINED_POINTS = 3
 
@@ -58,21 +60,25 @@ class Tolerance:
 class Target:
     """An expression that answers are compared with, evaluated once at every sample point.
 
-    ``values`` has shape ``(count, *shape)``. ``defined`` marks the points
-    where every entry is finite.
+    ``values`` has shape ``(count, *shape)`` and ``errors`` the same shape,
+    with the estimated rounding error of each value. ``defined`` marks the
+    points where every entry is finite.
     """
 
     tree: Node
     values: np.ndarray
+    errors: np.ndarray
     shape: tuple[int, ...]
     defined: np.ndarray
 
     @classmethod
-    def build(cls, tree: Node, values: np.ndarray) -> Target:
+    def build(cls, tree: Node, values: np.ndarray, errors: np.ndarray | None = None) -> Target:
         count = values.shape[0]
         flat = values.reshape(count, -1)
         defined = np.isfinite(flat).all(axis=1)
-        return cls(tree, values, tuple(values.shape[1:]), defined)
+        if errors is None:
+            errors = np.zeros_like(values)
+        return cls(tree, values, errors, tuple(values.shape[1:]), defined)
 
 
 MAX_REFERENCE_REPAIRS = 256
@@ -89,6 +95,8 @@ def build_target(tree: Node, values: np.ndarray, points: SamplePoints) -> Target
     """
     count = points.count
     flat = values.reshape(count, -1).copy()
+    _, errors = evaluate_with_error(tree, points.values, count)
+    flat_errors = errors.reshape(count, -1).copy()
     broken = np.argwhere(~np.isfinite(flat))[:MAX_REFERENCE_REPAIRS]
     if broken.size:
         from autograder.expressions import precise
@@ -97,7 +105,8 @@ def build_target(tree: Node, values: np.ndarray, points: SamplePoints) -> Target
             value = precise.evaluate_at(tree, _point_env(points, point, entry))
             if not isinstance(value, str) and np.isfinite(float(value)):
                 flat[point, entry] = float(value)
-    return Target.build(tree, flat.reshape(values.shape))
+                flat_errors[point, entry] = abs(float(value)) * UNIT_ROUNDOFF
+    return Target.build(tree, flat.reshape(values.shape), flat_errors.reshape(values.shape))
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,12 @@ def compare(
     entry_clear = finite & (difference > CLEAR_FACTOR * allowed)
     defined = target.defined
 
+    if (entry_clear.any(axis=1) & defined).any():
+        # Only now pay for the error bounds: most answers that match never need them.
+        _, answer_errors = evaluate_with_error(tree, points.values, count)
+        rounding = answer_errors.reshape(count, -1) + target.errors.reshape(count, -1)
+        with np.errstate(invalid="ignore"):
+            entry_clear &= difference > RELIABLE_FACTOR * rounding
     clear = entry_clear.any(axis=1) & defined
     if clear.any():
         return Comparison("different", int(np.argmax(clear)))

@@ -30,7 +30,7 @@ from autograder.expressions.nodes import (
 
 Array = np.ndarray
 
-_UNARY: Mapping[str, Callable[[Array], Array]] = MappingProxyType(
+UNARY_FUNCTIONS: Mapping[str, Callable[[Array], Array]] = MappingProxyType(
     {
         "exp": np.exp,
         "sqrt": np.sqrt,
@@ -119,7 +119,7 @@ class _Evaluator:
             return np.power(base, exponent)
 
         if isinstance(node, Factorial):
-            return _factorial(self.run(node.operand))
+            return factorial_values(self.run(node.operand))
 
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
@@ -129,8 +129,8 @@ class _Evaluator:
                 return np.log(value) / np.log(base)
             return np.log(args[0])
         if node.function == "factorial":
-            return _factorial(args[0])
-        return _UNARY[node.function](args[0])
+            return factorial_values(args[0])
+        return UNARY_FUNCTIONS[node.function](args[0])
 
     def align(self, left: Array, right: Array, node: Node) -> tuple[Array, Array]:
         """Reshape a scalar operand so that it broadcasts against a vector or matrix."""
@@ -148,7 +148,7 @@ class _Evaluator:
         )
 
 
-def _factorial(values: Array) -> Array:
+def factorial_values(values: Array) -> Array:
     """Return gamma(values + 1) elementwise: NaN at negative integers, inf on overflow."""
     flat = values.reshape(-1)
     result = np.empty_like(flat)

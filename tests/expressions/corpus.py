@@ -236,6 +236,9 @@ CORPUS: tuple[Case, ...] = (
     Case("1/(1+exp(-z))", "exp(z)/(1+exp(z))", WIDE_Z, "correct", "false friend"),
     Case("exp(z)/(1+exp(z))", "exp(-z)/(1+exp(-z))", WIDE_Z, "incorrect", "false friend"),
     Case("x + 1e-3*sin(1000*x)", "x", X, "incorrect", "false friend"),
+    Case("(1+x)^2 - x^2 - 2x", "1", LARGE_X, "correct", "false friend"),
+    Case("x^2 - (x-1)*(x+1)", "1", LARGE_X, "correct", "false friend"),
+    Case("(1+x)^2 - x^2 - 2x", "2", LARGE_X, "incorrect", "false friend"),
     # Vector variables: elementwise arithmetic, shapes.
     Case("(a_1 - y)*x", "(a_1 - y)*x", VECTOR, "correct", "vector"),
     Case("x*(a_1 - y)", "(a_1 - y)*x", VECTOR, "correct", "vector"),
