@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 # rounding errors away, is a real difference.
 CLEAR_FACTOR = 1000.0
 RELIABLE_FACTOR = 4.0
-MAX_PRECISE_POINTS = 8
+MAX_PRECISE_POINTS = 64
 MIN_DEFINED_POINTS = 3
 
 Outcome = Literal["equal", "different", "undefined"]
