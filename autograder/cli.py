@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,9 @@ def _open_runner(*, sandbox: bool, required: bool) -> Any:
         return open_runner("process")
 
 
+GRADESCOPE_VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
+
+
 @cli.command()
 @_spec_argument()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -117,38 +121,163 @@ def _open_runner(*, sandbox: bool, required: bool) -> Any:
     help="Output: a table of scores, a JSON array of results, or a CSV gradebook.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the output to this file instead of standard output.")
+@click.option("--csv", "csv_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Also write the gradebook CSV (student, total, max_score, status, one column per part) to FILE.")
+@click.option("--json", "json_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Also write the results as a JSON array to FILE.")
+@click.option("--gradescope", "gradescope_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write Gradescope's results.json for the one submission in PATHS to FILE.")
+@click.option(
+    "--gradescope-visibility",
+    type=click.Choice(GRADESCOPE_VISIBILITIES),
+    default="visible",
+    show_default=True,
+    help="When students may see the tests in the Gradescope results.",
+)
+@click.option("--feedback-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", help="Write one Markdown feedback file per submission into DIR.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Number of worker processes that grade in parallel.  [default: the number of CPUs]")
+@click.option(
+    "--gradebook",
+    "gradebook_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="SQLite file that records every result, so that a rerun grades only what is new or changed.  [default: <spec name>.gradebook.sqlite3 beside SPEC]",
+)
+@click.option("--force", is_flag=True, help="Regrade every submission, even those the gradebook holds for the same spec and content.")
+@click.option("-q", "--quiet", is_flag=True, help="Show no progress and no summary.")
 @click.option("--no-sandbox", is_flag=True, help="Run student code without the bubblewrap sandbox. Only for code you trust.")
-def grade(spec: Path, paths: tuple[Path, ...], output_format: str, output: Path | None, no_sandbox: bool) -> None:
-    """Grade every submission in PATHS against SPEC.
+def grade(
+    spec: Path,
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    csv_file: Path | None,
+    json_file: Path | None,
+    gradescope_file: Path | None,
+    gradescope_visibility: str,
+    feedback_dir: Path | None,
+    jobs: int | None,
+    gradebook_file: Path | None,
+    force: bool,
+    quiet: bool,
+    no_sandbox: bool,
+) -> None:
+    """Grade every submission in PATHS against SPEC, in parallel.
 
-    A PATH is a submission folder or .zip file, or a folder of them.
+    A PATH is a submission folder or .zip file, or a folder of them (such as
+    an LMS or Gradescope export with one folder or archive per student).
+    Results go to a gradebook file as they are graded: run the same command
+    again after an interruption and it grades only what is missing, or what
+    changed since (a submission's files, or parts of the spec).
+
+    Exits with 1 when some submission could not be graded because the grader
+    or the sandbox failed; the outputs are written anyway, with the reason in
+    the status column.
     """
-    from autograder import reports
-    from autograder.discovery import find_submissions
-    from autograder.grading import grade_path
+    from autograder import batch
+    from autograder.batch.progress import progress_for
+    from autograder.errors import UsageError
     from autograder.loader import load_problem_set
 
     problem_set = load_problem_set(spec)
     markers = [problem_set.header.submission.answers]
     if problem_set.module_file:
         markers.append(problem_set.module_file)
-    submissions = find_submissions(paths, markers)
+    items = batch.find_batch_items(paths, markers)
+    if gradescope_file is not None and len(items) != 1:
+        raise UsageError(
+            f"--gradescope writes the results of one submission, but PATHS hold {len(items)}; "
+            "give the one submission folder (on Gradescope: /autograder/submission)"
+        )
 
-    runner = _open_runner(sandbox=not no_sandbox, required=True) if problem_set.code_parts else None
+    if no_sandbox and problem_set.code_parts:
+        logger.warning("running student code WITHOUT a sandbox (--no-sandbox): only do this for code you trust")
+    options = batch.BatchOptions(
+        gradebook=gradebook_file or _default_gradebook(spec),
+        jobs=jobs or _cpu_count(),
+        runner_kind="process" if no_sandbox else "sandbox",
+        force=force,
+    )
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        # Logs have no terminal width; 120 columns keep the summary's tables unwrapped.
+        console = Console(stderr=True, width=120)
+    progress = progress_for(console, quiet=quiet)
+    with batch.Gradebook(options.gradebook) as gradebook:
+        try:
+            stats = batch.grade_batch(problem_set, items, gradebook, options, progress)
+        except KeyboardInterrupt:
+            progress.close()
+            click.echo(
+                f"autograder: interrupted; every result graded so far is saved in {options.gradebook}. "
+                "Run the same command again to grade the rest.",
+                err=True,
+            )
+            raise SystemExit(130) from None
+        progress.close()
+
+        sinks = _batch_sinks(
+            problem_set,
+            items,
+            output_format=output_format,
+            output=output,
+            csv_file=csv_file,
+            json_file=json_file,
+            gradescope_file=gradescope_file,
+            gradescope_visibility=gradescope_visibility,
+            feedback_dir=feedback_dir,
+        )
+        summary = batch.SummaryBuilder(problem_set)
+        batch.write_outputs(problem_set, items, gradebook, sinks, summary)
+
+    if not quiet:
+        console.print(batch.render_summary(summary.build(stats)))
+    if stats.failed:
+        raise SystemExit(ExitCode.FAILED)
+
+
+def _default_gradebook(spec: Path) -> Path:
+    """Return the default gradebook file: beside the spec, named after it."""
+    return spec.with_name(f"{spec.stem}.gradebook.sqlite3")
+
+
+def _cpu_count() -> int:
+    """Return the number of CPUs this process may run on."""
     try:
-        if runner is not None:
-            logger.info("student code runs in: %s", runner.describe())
-        results = [grade_path(problem_set, path, runner=runner) for path in submissions]
-    finally:
-        if runner is not None:
-            runner.close()
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
+
+def _batch_sinks(
+    problem_set: Any,
+    items: Any,
+    *,
+    output_format: str,
+    output: Path | None,
+    csv_file: Path | None,
+    json_file: Path | None,
+    gradescope_file: Path | None,
+    gradescope_visibility: str,
+    feedback_dir: Path | None,
+) -> list[Any]:
+    """Build the outputs of ``grade``: the main one (by ``--format``) first, then the extra files."""
+    from autograder.batch import outputs
+
+    stdout = sys.stdout
+    sinks: list[Any] = []
     if output_format == "json":
-        _emit(reports.results_json(results), output)
+        sinks.append(outputs.JsonSink(output, stdout))
     elif output_format == "csv":
-        _emit(reports.gradebook_csv(results, problem_set), output)
+        sinks.append(outputs.CsvSink(problem_set, output, stdout))
     else:
-        _emit_rich(reports.results_table(results, problem_set), output)
+        sinks.append(outputs.TableSink(problem_set, output, Console(soft_wrap=False, file=stdout)))
+    if csv_file is not None:
+        sinks.append(outputs.CsvSink(problem_set, csv_file))
+    if json_file is not None:
+        sinks.append(outputs.JsonSink(json_file))
+    if gradescope_file is not None:
+        sinks.append(outputs.GradescopeSink(problem_set, gradescope_file, gradescope_visibility))  # type: ignore[arg-type]
+    if feedback_dir is not None:
+        sinks.append(outputs.FeedbackSink(problem_set, feedback_dir, [item.name for item in items]))
+    return sinks
 
 
 @cli.command()

@@ -1,0 +1,360 @@
+"""A pool of worker processes that runs tasks in parallel and survives crashed workers.
+
+Each worker runs one task at a time, so a failure is pinned on the task that
+caused it. A worker that dies (killed, out of memory, a crash in native code)
+is replaced and its task is tried once more on the fresh worker. A task that
+runs longer than ``task_seconds`` has its worker killed and replaced. Either
+way the caller gets a ``TaskFailure`` for that task and every other task
+goes on.
+
+Tasks and results cross the process boundary with ``multiprocessing``'s
+pickling. Both ends are the grader's own code, and student data travels only
+as strings and plain containers inside the grader's dataclasses.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from types import TracebackType
+from typing import Any, Generic, Literal, TypeVar
+
+from autograder.errors import AutograderError, ReferenceError_, SandboxError, SandboxUnavailable, SpecError, UsageError
+
+logger = logging.getLogger(__name__)
+
+Task = TypeVar("Task")
+
+START_SECONDS = 120.0
+STOP_SECONDS = 10.0
+ATTEMPTS_AFTER_DEATH = 2
+
+# Errors that a worker's initializer may raise for the user to fix. They are
+# raised again in the parent under the same class, so the CLI reports them as
+# one line.
+_USER_ERRORS: dict[str, type[AutograderError]] = {
+    cls.__name__: cls for cls in (SpecError, ReferenceError_, SandboxError, SandboxUnavailable, UsageError)
+}
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """Why a task produced no value: it raised, its worker died, or it ran too long."""
+
+    kind: Literal["raised", "died", "timed out"]
+    message: str
+
+
+@dataclass(frozen=True)
+class Completed(Generic[Task]):
+    """The outcome of one task: its position in the input, and a value or a failure."""
+
+    index: int
+    task: Task
+    value: Any = None
+    failure: TaskFailure | None = None
+
+
+@dataclass
+class _Assignment:
+    index: int
+    task: Any
+    attempt: int
+    started: float
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    assignment: _Assignment | None = None
+    info: Any = None
+
+
+@dataclass(frozen=True)
+class WorkerFunctions:
+    """The module-level functions a worker calls: once at start, per task and at exit.
+
+    They must be importable by name, because the ``spawn`` and ``forkserver``
+    start methods send them to the new process by reference.
+    """
+
+    initializer: Callable[[Any], Any]
+    handler: Callable[[Any], Any]
+    finalizer: Callable[[], None]
+    setup: Any = field(default=None)
+
+
+class WorkerPool:
+    """``jobs`` worker processes, started together, that run tasks from an iterable.
+
+    Use it as a context manager. ``run`` may be called several times, and the
+    workers keep their state (a loaded spec, an open sandbox) between calls.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        functions: WorkerFunctions,
+        *,
+        start_method: str = "forkserver",
+        task_seconds: float = 600.0,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.jobs = jobs
+        self.functions = functions
+        self.task_seconds = task_seconds
+        self._context: BaseContext = multiprocessing.get_context(start_method)
+        if start_method == "forkserver" and preload:
+            self._context.set_forkserver_preload(list(preload))  # type: ignore[attr-defined]
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(kill=exc_type is not None)
+
+    def start(self) -> list[Any]:
+        """Start the workers and wait until each has run its initializer.
+
+        Returns what each initializer returned. Raises the initializer's
+        error again if it was a user error (a changed spec, no sandbox), or
+        ``RuntimeError`` with the worker's traceback otherwise.
+        """
+        pending = [self._spawn() for _ in range(self.jobs)]
+        try:
+            for worker in pending:
+                self._await_ready(worker)
+                self._workers.append(worker)
+        except BaseException:
+            for worker in pending:
+                if worker not in self._workers:
+                    _kill(worker)
+            raise
+        return [worker.info for worker in self._workers]
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Completed[Task]]:
+        """Run every task and yield each outcome as it completes.
+
+        Tasks are drawn from ``tasks`` only when a worker is free, so a
+        generator that builds large tasks keeps memory bounded.
+        """
+        if not self._workers:
+            raise RuntimeError("start the pool before running tasks")
+        source = enumerate(tasks)
+        retries: deque[tuple[int, Any, int]] = deque()
+        exhausted = False
+
+        while True:
+            for worker in self._workers:
+                if worker.assignment is not None:
+                    continue
+                if retries:
+                    index, task, attempt = retries.popleft()
+                elif not exhausted:
+                    following = next(source, None)
+                    if following is None:
+                        exhausted = True
+                        continue
+                    index, task = following
+                    attempt = 1
+                else:
+                    continue
+                self._assign(worker, _Assignment(index, task, attempt, time.monotonic()))
+
+            busy = [worker for worker in self._workers if worker.assignment is not None]
+            if not busy:
+                return
+
+            for completed in self._collect(busy, retries):
+                yield completed
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop every worker: ask each to finish, or kill it at once with ``kill``."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            if kill:
+                _kill(worker)
+                continue
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                logger.warning("worker process %s did not stop within %g s; killing it", worker.process.pid, STOP_SECONDS)
+                _kill(worker)
+            worker.connection.close()
+
+    # Internals
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self._context.Pipe(duplex=True)
+        process = self._context.Process(  # type: ignore[attr-defined]
+            target=_worker_main,
+            args=(child_end, self.functions),
+            name="autograder-worker",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.connection.poll(START_SECONDS):
+            _kill(worker)
+            raise RuntimeError(f"a worker process did not start within {START_SECONDS:g} s")
+        try:
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(1.0)
+            raise RuntimeError(
+                f"a worker process exited while starting ({_describe_exit(worker.process)})"
+            ) from None
+        if status == "ready":
+            worker.info = payload
+            return
+        kind, message = payload
+        worker.process.join(STOP_SECONDS)
+        error_class = _USER_ERRORS.get(kind)
+        if error_class is not None:
+            raise error_class(message)
+        raise RuntimeError(f"a worker process failed to start:\n{message}")
+
+    def _assign(self, worker: _Worker, assignment: _Assignment) -> None:
+        worker.assignment = assignment
+        worker.connection.send((assignment.index, assignment.task))
+
+    def _collect(
+        self, busy: list[_Worker], retries: deque[tuple[int, Any, int]]
+    ) -> Iterator[Completed[Any]]:
+        """Wait for the first results, deaths or timeouts among ``busy`` workers."""
+        now = time.monotonic()
+        nearest = min(worker.assignment.started for worker in busy if worker.assignment) + self.task_seconds
+        waitables: list[Any] = []
+        for worker in busy:
+            waitables.append(worker.connection)
+            waitables.append(worker.process.sentinel)
+        ready = set(multiprocessing.connection.wait(waitables, timeout=max(0.0, nearest - now)))
+
+        for worker in busy:
+            assignment = worker.assignment
+            assert assignment is not None
+            if worker.connection in ready:
+                try:
+                    index, status, payload = worker.connection.recv()
+                except (EOFError, OSError):
+                    yield from self._replace_dead(worker, retries)
+                    continue
+                worker.assignment = None
+                if status == "ok":
+                    yield Completed(index, assignment.task, value=payload)
+                else:
+                    yield Completed(index, assignment.task, failure=TaskFailure("raised", payload))
+            elif worker.process.sentinel in ready:
+                yield from self._replace_dead(worker, retries)
+            elif time.monotonic() - assignment.started >= self.task_seconds:
+                logger.error(
+                    "task %d ran longer than %g s; killing worker process %s",
+                    assignment.index,
+                    self.task_seconds,
+                    worker.process.pid,
+                )
+                self._replace(worker)
+                yield Completed(
+                    assignment.index,
+                    assignment.task,
+                    failure=TaskFailure("timed out", f"the grader did not finish within {self.task_seconds:g} s"),
+                )
+
+    def _replace_dead(self, worker: _Worker, retries: deque[tuple[int, Any, int]]) -> Iterator[Completed[Any]]:
+        assignment = worker.assignment
+        assert assignment is not None
+        worker.process.join(1.0)
+        how = _describe_exit(worker.process)
+        self._replace(worker)
+        if assignment.attempt < ATTEMPTS_AFTER_DEATH:
+            logger.warning("worker process died (%s) during task %d; trying the task again", how, assignment.index)
+            retries.append((assignment.index, assignment.task, assignment.attempt + 1))
+            return
+        logger.error("worker process died (%s) during task %d again; giving up on it", how, assignment.index)
+        yield Completed(
+            assignment.index,
+            assignment.task,
+            failure=TaskFailure("died", f"the grader's worker process died twice on this submission ({how})"),
+        )
+
+    def _replace(self, worker: _Worker) -> None:
+        _kill(worker)
+        worker.connection.close()
+        replacement = self._spawn()
+        self._await_ready(replacement)
+        self._workers[self._workers.index(worker)] = replacement
+
+
+def _kill(worker: _Worker) -> None:
+    """Kill a worker process this pool started; its sandbox dies with it."""
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(STOP_SECONDS)
+
+
+def _describe_exit(process: BaseProcess) -> str:
+    code = process.exitcode
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _worker_main(connection: Connection, functions: WorkerFunctions) -> None:
+    """Serve tasks over ``connection`` until the parent sends None or goes away."""
+    # Ctrl-C reaches the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        info = functions.initializer(functions.setup)
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises it
+        detail = str(error) if isinstance(error, AutograderError) else traceback.format_exc()
+        connection.send(("failed", (type(error).__name__, detail)))
+        return
+    connection.send(("ready", info))
+    try:
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                return
+            if message is None:
+                return
+            index, task = message
+            try:
+                value = functions.handler(task)
+                connection.send((index, "ok", value))
+            except Exception:  # noqa: BLE001 - one task's bug must not stop the worker
+                connection.send((index, "raised", traceback.format_exc()))
+    finally:
+        functions.finalizer()

@@ -1,0 +1,246 @@
+"""Writing a batch's outputs: atomic files fed one result at a time, in submission order.
+
+A batch of 10,000 submissions does not fit in memory as result objects, so
+each output is a sink that takes one ``SubmissionResult`` at a time and
+writes it out. Files are written to a temporary sibling and renamed into
+place on ``commit``, so a reader never sees half a file and an interrupted
+run leaves the previous file as it was. Given the same results in the same
+order, every sink writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Protocol
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from autograder.batch.feedback import feedback_file_names, feedback_markdown
+from autograder.batch.gradescope import Visibility, gradescope_json
+from autograder.errors import UsageError
+from autograder.loader import ProblemSet
+from autograder.reports import format_score, section_scores, submission_status
+from autograder.results import SubmissionResult
+
+logger = logging.getLogger(__name__)
+
+TABLE_WIDTH = 120
+
+
+class AtomicFile:
+    """A text file written under a temporary name and renamed to ``path`` on commit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error}") from None
+        self._temporary = Path(temporary)
+        self.handle: IO[str] = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+
+    def commit(self) -> None:
+        """Flush the file to disk and move it into place."""
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.chmod(self._temporary, 0o644)
+        os.replace(self._temporary, self.path)
+        logger.info("wrote %s", self.path)
+
+    def discard(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        self._temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    target = AtomicFile(path)
+    try:
+        target.handle.write(text)
+    except BaseException:
+        target.discard()
+        raise
+    target.commit()
+
+
+class ResultSink(Protocol):
+    """An output that takes the batch's results one at a time, sorted by submission name."""
+
+    def add(self, result: SubmissionResult) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class _Target:
+    """Standard output, or an ``AtomicFile`` when a path is given."""
+
+    def __init__(self, path: Path | None, stream: IO[str] | None) -> None:
+        self.file = AtomicFile(path) if path is not None else None
+        stream_or_file = self.file.handle if self.file is not None else stream
+        if stream_or_file is None:
+            raise ValueError("give a path or a stream")
+        self.stream: IO[str] = stream_or_file
+
+    def commit(self) -> None:
+        if self.file is not None:
+            self.file.commit()
+        else:
+            self.stream.flush()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.discard()
+
+
+class JsonSink:
+    """The results as one JSON array, byte for byte what ``reports.results_json`` returns."""
+
+    def __init__(self, path: Path | None, stream: IO[str] | None = None) -> None:
+        self._target = _Target(path, stream)
+        self._count = 0
+
+    def add(self, result: SubmissionResult) -> None:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        indented = "\n".join("  " + line for line in text.split("\n"))
+        self._target.stream.write(("[\n" if self._count == 0 else ",\n") + indented)
+        self._count += 1
+
+    def commit(self) -> None:
+        self._target.stream.write("\n]\n" if self._count else "[]\n")
+        self._target.commit()
+
+    def discard(self) -> None:
+        self._target.discard()
+
+
+class CsvSink:
+    """The gradebook CSV, byte for byte what ``reports.gradebook_csv`` returns."""
+
+    def __init__(self, problem_set: ProblemSet, path: Path | None, stream: IO[str] | None = None) -> None:
+        self._target = _Target(path, stream)
+        self._part_ids = [part.id for part in problem_set.parts]
+        self._writer = csv.writer(self._target.stream, lineterminator="\n")
+        self._writer.writerow(["student", "total", "max_score", "status", *self._part_ids])
+
+    def add(self, result: SubmissionResult) -> None:
+        scores = {part.id: format_score(part.score) for part in result.parts}
+        self._writer.writerow(
+            [
+                result.submission,
+                format_score(result.score),
+                format_score(result.max_score),
+                submission_status(result),
+                *(scores.get(part_id, "") for part_id in self._part_ids),
+            ]
+        )
+
+    def commit(self) -> None:
+        self._target.commit()
+
+    def discard(self) -> None:
+        self._target.discard()
+
+
+class TableSink:
+    """The table of ``reports.results_table``, built row by row.
+
+    Only the row cells are kept, not the results. Printed to a file, the table
+    is 120 columns wide; printed to a terminal, it takes the terminal's width.
+    """
+
+    def __init__(self, problem_set: ProblemSet, path: Path | None, console: Console | None = None) -> None:
+        self._problem_set = problem_set
+        self._path = path
+        self._console = console
+        table = Table(title=problem_set.title, title_justify="left")
+        table.add_column("Submission", overflow="fold")
+        table.add_column("Total", justify="right")
+        for name in problem_set.sections:
+            table.add_column(name, justify="right")
+        table.add_column("Status", overflow="fold")
+        self._table = table
+
+    def add(self, result: SubmissionResult) -> None:
+        sections = section_scores(result, self._problem_set)
+        status = submission_status(result)
+        self._table.add_row(
+            escape(result.submission),
+            f"{format_score(result.score)}/{format_score(result.max_score)}",
+            *(f"{format_score(score)}/{format_score(maximum)}" for score, maximum in sections.values()),
+            Text(status, style="red" if status != "graded" else "green"),
+        )
+
+    def commit(self) -> None:
+        if self._path is None:
+            console = self._console or Console(soft_wrap=False)
+            console.print(self._table)
+            return
+        buffer = io.StringIO()
+        Console(record=True, width=TABLE_WIDTH, file=buffer).print(self._table)
+        write_atomic(self._path, buffer.getvalue())
+
+    def discard(self) -> None:
+        pass
+
+
+class FeedbackSink:
+    """One Markdown feedback file per submission in ``folder``, each written atomically.
+
+    File names come from ``feedback_file_names``, computed for the whole
+    batch up front so that two students never share a file.
+    """
+
+    def __init__(self, problem_set: ProblemSet, folder: Path, names: list[str]) -> None:
+        self._problem_set = problem_set
+        self._folder = folder
+        self._file_names = feedback_file_names(names)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UsageError(f"cannot create the feedback folder {folder}: {error}") from None
+
+    def add(self, result: SubmissionResult) -> None:
+        write_atomic(self._folder / self._file_names[result.submission], feedback_markdown(result, self._problem_set))
+
+    def commit(self) -> None:
+        logger.info("wrote %d feedback files to %s", len(self._file_names), self._folder)
+
+    def discard(self) -> None:
+        pass
+
+
+class GradescopeSink:
+    """Gradescope's results.json for the one submission of the batch."""
+
+    def __init__(self, problem_set: ProblemSet, path: Path, visibility: Visibility) -> None:
+        self._problem_set = problem_set
+        self._path = path
+        self._visibility = visibility
+        self._results: list[SubmissionResult] = []
+
+    def add(self, result: SubmissionResult) -> None:
+        self._results.append(result)
+        if len(self._results) > 1:
+            raise UsageError("Gradescope's results.json describes one submission, but the batch has several")
+
+    def commit(self) -> None:
+        if not self._results:
+            raise UsageError("Gradescope's results.json needs one submission, but the batch has none")
+        write_atomic(self._path, gradescope_json(self._results[0], self._problem_set, self._visibility))
+
+    def discard(self) -> None:
+        pass
