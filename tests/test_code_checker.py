@@ -280,3 +280,34 @@ def test_grade_code_parts_needs_a_module_file(grad_checker: CodeChecker) -> None
         verdicts = grade_code_parts([grad_checker], FakeSubmission(), module_file=None, runner=runner, include_hidden=True)
     assert verdicts["1"].status == "error"
     assert "names no student module" in verdicts["1"].feedback
+
+
+PRINTING_SOURCE = (
+    "import numpy as np\n"
+    "print('module loaded')\n"
+    "def grad(x, y, a):\n"
+    "    print('called with', y, a)\n"
+    "    return np.zeros_like(x) if y * a > 1 else -y * x\n"
+)
+
+
+def test_check_mode_shows_printed_output(grad_checker: CodeChecker) -> None:
+    with open_runner("process") as runner:
+        verdicts = grade_code_parts(
+            [grad_checker], FakeSubmission({"hw.py": PRINTING_SOURCE}), module_file="hw.py", runner=runner, include_hidden=False
+        )
+    feedback = verdicts["1"].feedback
+    assert verdicts["1"].status == "correct"
+    assert "Your code printed:" in feedback
+    assert "  | module loaded" in feedback
+    assert "  | called with 1 0.5" in feedback
+
+
+def test_grading_hides_printed_output(grad_checker: CodeChecker) -> None:
+    with open_runner("process") as runner:
+        verdicts = grade_code_parts(
+            [grad_checker], FakeSubmission({"hw.py": PRINTING_SOURCE}), module_file="hw.py", runner=runner, include_hidden=True
+        )
+    assert verdicts["1"].status == "correct"
+    assert "printed" not in verdicts["1"].feedback
+    assert "called with" not in verdicts["1"].feedback

@@ -23,6 +23,7 @@ and the feedback says how many run only at grading.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
-from pydantic import ValidationError
 
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.results import Verdict
@@ -38,12 +38,13 @@ from autograder.sandbox import codec
 from autograder.sandbox.limits import SandboxLimits
 from autograder.sandbox.records import Call, CallOutcome, CodeFile, ImportOutcome, RunResult
 from autograder.sandbox.runner import Runner
-from autograder.spec import CodePart, Limits
+from autograder.spec import CodePart
 
 logger = logging.getLogger(__name__)
 
 MAX_SHOWN_CHARS = 600
 MAX_HIDDEN_FAILURES_SHOWN = 5
+MAX_PRINTED_LINES = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +75,8 @@ class CodeChecker(Checker):
         self.part: CodePart = part
         self.reference = context.reference_function(part.id, part.reference_name, "reference_function")
         self.argument_names = _argument_names(self.reference)
-        self.limits = SandboxLimits.from_spec(part.limits, _spec_limits(context))
+        # The loader has already merged the spec's top-level limits into the part's.
+        self.limits = SandboxLimits.from_spec(part.limits)
         self.cases = tuple(self._build_cases())
         logger.debug("part %s: %d test cases", part.id, len(self.cases))
 
@@ -308,8 +310,25 @@ def grade_code_parts(
             for checker in checkers
         }
     files = [CodeFile(name, text) for name, text in submission.files.items() if CodeFile.is_valid_name(name)]
-    verdicts, _ = run_code_parts(runner, checkers, files, module_file[: -len(".py")], show_hidden=include_hidden)
-    return verdicts
+    verdicts, result = run_code_parts(runner, checkers, files, module_file[: -len(".py")], show_hidden=include_hidden)
+    if include_hidden or not result.output.strip():
+        return verdicts
+    # A student's own check shows what the code printed. Grading does not,
+    # because printed arguments would reveal the hidden cases.
+    printed = _printed_output(result)
+    return {
+        part_id: dataclasses.replace(verdict, feedback=f"{verdict.feedback}\n{printed}")
+        for part_id, verdict in verdicts.items()
+    }
+
+
+def _printed_output(result: RunResult) -> str:
+    lines = result.output.rstrip().splitlines()
+    shown = lines[:MAX_PRINTED_LINES]
+    text = "Your code printed:\n" + "\n".join(f"  | {line}" for line in shown)
+    if len(lines) > len(shown) or result.output_truncated:
+        text += "\n  | ... (more output not shown)"
+    return text
 
 
 def run_code_parts(
@@ -504,19 +523,6 @@ def _argument_names(function: Callable[..., Any]) -> tuple[str, ...]:
         for parameter in parameters
         if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
     )
-
-
-def _spec_limits(context: PartContext) -> Limits | None:
-    """Return the spec-level ``limits``, which apply where a part sets none."""
-    data = context.document.data
-    if not isinstance(data, dict) or data.get("limits") is None:
-        return None
-    try:
-        return Limits.model_validate(data["limits"])
-    except ValidationError:
-        # The spec loader reports an invalid 'limits' with its line; here the
-        # defaults apply until it does.
-        return None
 
 
 def _pattern_text(pattern: tuple[int | None, ...]) -> str:
