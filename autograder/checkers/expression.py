@@ -26,7 +26,9 @@ from autograder.spec import ExpressionPart
 logger = logging.getLogger(__name__)
 
 SYMBOLIC_TIME_LIMIT = 2.0
-CACHE_CAPACITY = 4096
+# Verdicts kept per part and cache. Identical answers repeat across students,
+# so a thousand covers the common ones and bounds memory to about 1 MB a part.
+CACHE_CAPACITY = 1024
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,9 @@ class ExpressionChecker(Checker):
         variables = self.part.variables
         if variables:
             description = f"an expression in {join_names(variables)}"
+            shaped = [f"{name} is {describe_shape(spec.shape)}" for name, spec in variables.items() if spec.shape]
+            if shaped:
+                description += f" ({join_names(shaped)})"
         else:
             description = "an expression of constants such as -log(0.2)"
         if self.part.form == "exact":
@@ -179,6 +184,9 @@ class ExpressionChecker(Checker):
                 f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
                 "Type it on one line, in quotes if it starts with '[' or '{'."
             )
+        if len(text) > DEFAULT_LIMITS.max_length:
+            # Rejected without caching: keys of that size would let one student fill memory.
+            return self._judge_text(text)
         key = normalize_answer(text)
         if not key:
             return Verdict.missing()
@@ -198,7 +206,10 @@ class ExpressionChecker(Checker):
         if cached is not None:
             return cached
         verdict = self._judge_expression(parsed, reading)
-        self._cache_by_reading.put(reading.text, verdict)
+        # An invalid verdict's caret line quotes this text, which another
+        # spelling of the same reading would not match.
+        if verdict.status != "invalid":
+            self._cache_by_reading.put(reading.text, verdict)
         return verdict
 
     def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
@@ -214,19 +225,22 @@ class ExpressionChecker(Checker):
                 message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
             return Verdict("invalid", 0.0, message, reading)
         shape = shape_of(values)
-        if shape != self.reference.shape:
-            return Verdict.incorrect(
-                f"Your answer is {describe_shape(shape)}, but the answer should be {describe_shape(self.reference.shape)}.",
-                reading,
-            )
-        comparison = self._compare(parsed.tree, values, self.reference)
-        if comparison.outcome == "equal":
-            return Verdict.correct("Correct.", reading)
+        if shape == self.reference.shape:
+            comparison = self._compare(parsed.tree, values, self.reference)
+            if comparison.outcome == "equal":
+                return Verdict.correct("Correct.", reading)
+        # A listed mistake may have another shape than the reference, such as
+        # a scalar where a vector is expected, and still gets its feedback.
         for mistake in self.mistakes:
             if mistake.target.shape != shape:
                 continue
             if self._compare(parsed.tree, values, mistake.target).outcome == "equal":
                 return Verdict.incorrect(mistake.feedback, reading)
+        if shape != self.reference.shape:
+            return Verdict.incorrect(
+                f"Your answer is {describe_shape(shape)}, but the answer should be {describe_shape(self.reference.shape)}.",
+                reading,
+            )
         return Verdict.incorrect(self._explain(comparison, parsed), reading)
 
     def _compare(self, tree: Node, values: np.ndarray, target: Target) -> Comparison:

@@ -22,8 +22,9 @@ the attacker wants to run code, read data, or hang or crash the grader.
   exponents, factorials and every constant subexpression (``check_sizes``,
   after parsing, before any evaluation), so ``9**9**9**9`` and
   ``factorial(10**9)`` are rejected without being computed. Numeric evaluation
-  uses floats, where overflow gives ``inf`` rather than a hang, and SymPy runs
-  only under a time limit.
+  uses floats, where overflow gives ``inf`` rather than a hang. The 30-digit
+  re-evaluation in ``precise.py`` gives up on values beyond about
+  10^434294, and SymPy runs only under a time limit.
 - Crashing the grader: every failure on student input is an
   ``ExpressionError`` raised inside the engine and returned as an
   ``ExpressionFailure`` value at the boundary (``parse``); tests feed

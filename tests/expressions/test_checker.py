@@ -81,6 +81,7 @@ def test_checker_from_yaml_spec(checker_for: Any) -> None:
         ({}, {}, "an expression of constants such as -log(0.2)"),
         ({}, {"form": "exact"}, "an expression of constants such as -log(0.2) in exact form (no decimals)"),
         ({"z": [-5, 5]}, {"form": "exact"}, "an expression in z in exact form (no decimals)"),
+        ({"x_1": {"interval": [0, 1], "shape": [3, 1]}}, {}, "an expression in x_1 (x_1 is a 3×1 vector)"),
     ],
 )
 def test_describe_format(variables: dict[str, Any], options: dict[str, Any], description: str) -> None:
@@ -190,3 +191,27 @@ def test_declared_e_shadows_euler() -> None:
     checker = make_checker("e^2", {"e": [1, 2]})
     assert checker.judge(typed("e*e")).status == "correct"
     assert checker.judge(typed("exp(2)")).status == "incorrect"
+
+
+def test_mistake_of_other_shape() -> None:
+    mistakes = [{"answer": "a_1 - y", "feedback": "Multiply by the input vector x."}]
+    checker = make_checker("(a_1 - y)*x", VECTOR, mistakes=mistakes)
+    assert checker.judge(typed("a_1 - y")).feedback == "Multiply by the input vector x."
+    assert checker.judge(typed("y - a_1")).feedback == "Your answer is a scalar, but the answer should be a 3×1 vector."
+
+
+def test_overlong_answer_not_cached() -> None:
+    checker = make_checker("x", {"x": [0, 1]})
+    verdict = checker.judge(typed("x+" * 600 + "x"))
+    assert verdict.status == "invalid"
+    assert "1,201 characters" in verdict.feedback
+    assert len(checker._cache) == 0
+
+
+def test_invalid_reading_not_shared() -> None:
+    checker = make_checker("x", {"x": {"interval": [0, 1], "shape": [2, 1]}, "y": {"interval": [0, 1], "shape": [3, 1]}})
+    first = checker.judge(typed("x+y"))
+    second = checker.judge(typed("x + y"))
+    assert first.status == "invalid"
+    assert "    x+y\n" in first.feedback
+    assert "    x + y\n" in second.feedback
