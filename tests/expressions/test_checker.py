@@ -74,18 +74,17 @@ def test_checker_from_yaml_spec(checker_for: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("variables", "options", "description"),
+    ("reference", "variables", "options", "description"),
     [
-        ({"z": [-5, 5]}, {}, "an expression in z"),
-        (GRADIENT, {}, "an expression in a_1, y and x_1"),
-        ({}, {}, "an expression of constants such as -log(0.2)"),
-        ({}, {"form": "exact"}, "an expression of constants such as -log(0.2) in exact form (no decimals)"),
-        ({"z": [-5, 5]}, {"form": "exact"}, "an expression in z in exact form (no decimals)"),
-        ({"x_1": {"interval": [0, 1], "shape": [3, 1]}}, {}, "an expression in x_1 (x_1 is a 3×1 vector)"),
+        ("z", {"z": [-5, 5]}, {}, "an expression in z"),
+        ("x_1", GRADIENT, {}, "an expression in a_1, y and x_1"),
+        ("1", {}, {}, "an expression of constants such as -log(0.2)"),
+        ("1", {}, {"form": "exact"}, "an expression of constants such as -log(0.2) in exact form (no decimals)"),
+        ("z", {"z": [-5, 5]}, {"form": "exact"}, "an expression in z in exact form (no decimals)"),
+        ("x_1", {"x_1": {"interval": [0, 1], "shape": [3, 1]}}, {}, "an expression in x_1 (x_1 is a 3×1 vector)"),
     ],
 )
-def test_describe_format(variables: dict[str, Any], options: dict[str, Any], description: str) -> None:
-    reference = "z" if "z" in variables else ("x_1" if variables else "1")
+def test_describe_format(reference: str, variables: dict[str, Any], options: dict[str, Any], description: str) -> None:
     assert make_checker(reference, variables, **options).describe_format() == description
 
 
