@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 SYMBOLIC_TIME_LIMIT = 2.0
 # Verdicts kept per part and cache. Identical answers repeat across students,
-# so a thousand covers the common ones and bounds memory to about 1 MB a part.
+# so a thousand covers the common ones. At an estimated 500 bytes per entry
+# (key, verdict and reading of a typical answer), both caches together hold
+# about 1 MB per part.
 CACHE_CAPACITY = 1024
 
 
@@ -61,14 +63,10 @@ class ExpressionChecker(Checker):
             self._build_mistake(index, mistake.answer, mistake.feedback)
             for index, mistake in enumerate(part.mistakes)
         )
-        for index, mistake in enumerate(self.mistakes):
-            if mistake.target.shape == self.reference.shape and self._compare(mistake.target.tree, mistake.target.values, self.reference).outcome == "equal":
-                raise self.spec_error(
-                    f"mistake {index + 1} is equivalent to the reference answer, so it would never be reached",
-                    "mistakes", index, "answer",
-                )
+        self._reject_unreachable_mistakes()
         self._cache: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
         self._cache_by_reading: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
+        logger.debug("part %s: expression checker with %d sample points", part.id, self.points.count)
 
     # Construction and spec validation
 
@@ -103,6 +101,17 @@ class ExpressionChecker(Checker):
         parsed = self._parse_spec_expression(Answer.of(answer), label, keys)
         return _Mistake(self._build_target(parsed, label, keys), feedback)
 
+    def _reject_unreachable_mistakes(self) -> None:
+        for index, mistake in enumerate(self.mistakes):
+            if mistake.target.shape != self.reference.shape:
+                continue
+            comparison = self._compare(mistake.target.tree, mistake.target.values, self.reference)
+            if comparison.outcome == "equal":
+                raise self.spec_error(
+                    f"mistake {index + 1} is equivalent to the reference answer, so it would never be reached",
+                    "mistakes", index, "answer",
+                )
+
     def _parse_spec_expression(self, answer: Answer | None, label: str, keys: tuple[str | int, ...]) -> Expression:
         text = answer.as_text if answer is not None else None
         if text is None:
@@ -116,10 +125,11 @@ class ExpressionChecker(Checker):
     def _draw_points(self, reference: Expression) -> SamplePoints:
         """Draw the sample points, with more candidates when the reference is often undefined.
 
-        When the reference is undefined at some of the ``samples`` points
-        (``sqrt(x - 0.9)`` with x in (0, 1)), eight times as many candidates
-        are drawn and the first ``samples`` points where the reference is
-        defined are kept, so answers are still compared at ``samples`` points.
+        The reference may be undefined at some of the ``samples`` points, as
+        ``sqrt(x - 0.9)`` is for most x in (0, 1). Then eight times as many
+        candidates are drawn, and the first ``samples`` points where the
+        reference is defined are kept, so answers are still compared at
+        ``samples`` points.
         """
         count = self.part.samples
         try:
