@@ -19,13 +19,14 @@ from autograder.expressions.nodes import Node, variables_in
 from autograder.expressions.numeric import describe_shape, evaluate, shape_of
 from autograder.expressions.parser import Expression, parse
 from autograder.expressions.printers import to_latex, to_text
+from autograder.expressions.symbolic import DEFAULT_TIME_LIMIT
 from autograder.expressions.tokens import Kind, tokenize
 from autograder.results import Reading, Verdict
 from autograder.spec import ExpressionPart
 
 logger = logging.getLogger(__name__)
 
-SYMBOLIC_TIME_LIMIT = 2.0
+SYMBOLIC_TIME_LIMIT = DEFAULT_TIME_LIMIT
 # Verdicts kept per part and cache. Identical answers repeat across students,
 # so a thousand covers the common ones. An entry for a 35-character answer
 # takes about 540 bytes (measured with tracemalloc), so both caches together

@@ -179,7 +179,13 @@ class _Evaluator:
             if denominator == 0:
                 raise _UndefinedHere
             return self.checked(1 / denominator)
-        return self.checked(getattr(mp, function)(x))
+        functions = {
+            "sin": mp.sin, "cos": mp.cos, "tan": mp.tan,  # type: ignore[attr-defined]
+            "asin": mp.asin, "acos": mp.acos, "atan": mp.atan,  # type: ignore[attr-defined]
+            "sinh": mp.sinh, "cosh": mp.cosh, "tanh": mp.tanh,  # type: ignore[attr-defined]
+            "asinh": mp.asinh, "acosh": mp.acosh, "atanh": mp.atanh,  # type: ignore[attr-defined]
+        }
+        return self.checked(functions[function](x))
 
 
 def close_enough(answer: mpf, reference: mpf, rtol: float, atol: float) -> bool:
