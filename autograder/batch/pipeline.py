@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_START_METHOD = "forkserver"
+DEFAULT_START_METHOD = "spawn"
 DEFAULT_TASK_SECONDS = 900.0
 JUDGE_CHUNK_PAIRS = 64
 # Imported once by the fork server, so that every worker forked from it

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from autograder import __version__
+import autograder
 from autograder.loader import ProblemSet
 
 Reason = Literal["new", "forced", "retry", "content changed", "layout changed", "parts changed", "unchanged"]
@@ -44,17 +46,36 @@ class Decision:
 def layout_key(problem_set: ProblemSet) -> str:
     """Return a digest of what decides the grades of every part at once.
 
-    It covers the autograder version, the file names that a submission is read
-    from and the list of part ids (which decides the notes about answers to
-    unknown parts). A change to any of them regrades every submission.
+    It covers the grader's own source code (see ``grader_fingerprint``), the
+    file names that a submission is read from and the list of part ids, which
+    decides the notes about answers to unknown parts. A change to any of them
+    regrades every submission.
     """
     layout = {
-        "autograder": __version__,
+        "grader": grader_fingerprint(),
         "answers": problem_set.header.submission.answers,
         "module": problem_set.module_file,
         "parts": [part.id for part in problem_set.parts],
     }
     return hashlib.sha256(json.dumps(layout, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def grader_fingerprint() -> str:
+    """Return a digest of the version and every Python file of the installed ``autograder`` package.
+
+    A fixed release always gives the same digest. In a development checkout,
+    any edit to the grader changes it, so the gradebook never serves a grade
+    that older checker code decided.
+    """
+    digest = hashlib.sha256(autograder.__version__.encode("utf-8"))
+    package = Path(autograder.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).as_posix().encode("utf-8")
+        data = path.read_bytes()
+        digest.update(len(relative).to_bytes(8, "big") + relative)
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
 
 
 def decide(

@@ -166,11 +166,13 @@ def render_summary(summary: BatchSummary) -> RenderableType:
     lines = [
         Text(
             f"{stats.submissions} submissions in {stats.seconds:.1f} s ({rate:.1f}/s) with {stats.jobs} "
-            f"worker process{'es' if stats.jobs != 1 else ''}: {stats.graded} graded, {stats.regraded} regraded "
-            f"in changed parts only, {stats.reused} reused from the gradebook.",
+            f"worker process{'es' if stats.jobs != 1 else ''}.",
             style="bold",
         ),
-        Text(f"Gradebook: {stats.gradebook}"),
+        Text(
+            f"Graded {stats.graded} in full and {stats.regraded} in changed parts only; "
+            f"reused {stats.reused} from the gradebook {stats.gradebook}."
+        ),
     ]
     if stats.runner:
         lines.append(Text(f"Student code ran in: {stats.runner}"))

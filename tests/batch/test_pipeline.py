@@ -1,0 +1,190 @@
+"""Whole batches through the library: judging once, reruns that regrade only what changed, -j 1 against -j 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.batch import BatchOptions, Gradebook, SummaryBuilder, find_batch_items, grade_batch, write_outputs
+from autograder.batch.outputs import CsvSink, FeedbackSink, JsonSink
+from autograder.batch.progress import SilentProgress
+from autograder.batch.summary import RunStats
+from autograder.loader import load_problem_set
+from autograder.results import SubmissionResult
+from tests.conftest import write
+
+from .support import SPEC, WRONG_CODE, answers_for, logged_calls, output_files, write_class, write_course, write_submission
+
+COUNT = 12
+
+
+class Course:
+    """A spec, a class of submissions and a gradebook under one folder."""
+
+    def __init__(self, root: Path, count: int = COUNT) -> None:
+        self.root = root
+        self.spec = write_course(root)
+        self.submissions = root / "class"
+        write_class(self.submissions, count)
+        self.gradebook = root / "course.sqlite3"
+
+    def grade(self, *, jobs: int = 2, force: bool = False) -> RunStats:
+        problem_set = load_problem_set(self.spec)
+        items = find_batch_items([self.submissions], ["answers.yaml", "quiz.py"])
+        options = BatchOptions(gradebook=self.gradebook, jobs=jobs, runner_kind="process", force=force)
+        with Gradebook(self.gradebook) as gradebook:
+            return grade_batch(problem_set, items, gradebook, options, SilentProgress())
+
+    def results(self) -> dict[str, SubmissionResult]:
+        problem_set = load_problem_set(self.spec)
+        items = find_batch_items([self.submissions], ["answers.yaml", "quiz.py"])
+        collected: dict[str, SubmissionResult] = {}
+
+        class Collector:
+            def add(self, result: SubmissionResult) -> None:
+                collected[result.submission] = result
+
+            def commit(self) -> None:
+                pass
+
+            def discard(self) -> None:
+                pass
+
+        with Gradebook(self.gradebook) as gradebook:
+            write_outputs(problem_set, items, gradebook, [Collector()], SummaryBuilder(problem_set))
+        return collected
+
+    def write_outputs(self, folder: Path) -> None:
+        problem_set = load_problem_set(self.spec)
+        items = find_batch_items([self.submissions], ["answers.yaml", "quiz.py"])
+        sinks = [
+            CsvSink(problem_set, folder / "gradebook.csv"),
+            JsonSink(folder / "results.json"),
+            FeedbackSink(problem_set, folder / "feedback", [item.name for item in items]),
+        ]
+        with Gradebook(self.gradebook) as gradebook:
+            write_outputs(problem_set, items, gradebook, sinks, SummaryBuilder(problem_set))
+
+
+@pytest.fixture
+def course(tmp_path) -> Course:
+    return Course(tmp_path)
+
+
+def test_each_distinct_answer_judged_once(course):
+    stats = course.grade(jobs=2)
+    calls = logged_calls(course.root)
+    judged = sorted(line.split(" ", 1)[1] for line in calls)
+    assert judged == ["[6, 8]", "[6]", "[8, 6]"]
+    assert stats.shared_answers == COUNT * 4
+    assert stats.lookup_misses == 0
+    distinct = {(part, text) for index in range(COUNT) for part, text in answers_for(index).items()}
+    assert stats.distinct_answers == len(distinct)
+
+
+def test_distinct_answers_spread_over_workers_are_judged_once(tmp_path):
+    course = Course(tmp_path, count=0)
+    for index in range(70):
+        write_submission(course.submissions / f"student{index:03d}", {**answers_for(index), "3": f"[{index}]"})
+    write_submission(course.submissions / "student070", {**answers_for(70), "3": "[0]"})
+    course.grade(jobs=2)
+    calls = logged_calls(course.root)
+    judged = sorted(line.split(" ", 1)[1] for line in calls)
+    assert judged == sorted(f"[{index}]" for index in range(70))
+    assert len({line.split(" ", 1)[0] for line in calls}) == 2
+
+
+def test_first_run_grades_everything(course):
+    stats = course.grade()
+    assert (stats.submissions, stats.graded, stats.regraded, stats.reused, stats.failed) == (COUNT, COUNT, 0, 0, 0)
+    results = course.results()
+    assert results["student000"].score == 7
+    assert results["student000"].part("5").status == "correct"
+
+
+def test_rerun_reuses_everything(course):
+    course.grade()
+    before = course.results()
+    calls = len(logged_calls(course.root))
+    stats = course.grade()
+    assert (stats.graded, stats.regraded, stats.reused) == (0, 0, COUNT)
+    assert len(logged_calls(course.root)) == calls
+    assert course.results() == before
+
+
+def test_changed_submission_is_the_only_one_regraded(course):
+    course.grade()
+    before = course.results()
+    calls = len(logged_calls(course.root))
+    write_submission(course.submissions / "student004", {**answers_for(4), "3": "[6, 8, 9]"})
+
+    stats = course.grade()
+    after = course.results()
+    assert (stats.graded, stats.regraded, stats.reused) == (1, 0, COUNT - 1)
+    assert [line.split(" ", 1)[1] for line in logged_calls(course.root)[calls:]] == ["[6, 8, 9]"]
+    assert after["student004"].part("3").status == "incorrect"
+    assert {name: result for name, result in after.items() if name != "student004"} == {
+        name: result for name, result in before.items() if name != "student004"
+    }
+
+
+def test_changed_code_regrades_that_submission(course):
+    course.grade()
+    write(course.submissions / "student002" / "quiz.py", WRONG_CODE)
+    stats = course.grade()
+    assert (stats.graded, stats.reused) == (1, COUNT - 1)
+    assert course.results()["student002"].part("5").status == "incorrect"
+
+
+def test_changed_part_is_the_only_part_regraded(course):
+    course.grade()
+    before = course.results()
+    calls = len(logged_calls(course.root))
+    write(course.spec, SPEC.replace("answer: 0.5", "answer: 0.25"))
+
+    stats = course.grade()
+    after = course.results()
+    assert (stats.graded, stats.regraded, stats.reused) == (0, COUNT, 0)
+    assert len(logged_calls(course.root)) == calls
+    for name, result in after.items():
+        old = before[name]
+        assert result.part("1").status != old.part("1").status
+        assert [result.part(part) for part in ("2", "3", "4", "5")] == [old.part(part) for part in ("2", "3", "4", "5")]
+    assert after["student002"].part("1").status == "correct"
+    assert after["student000"].part("1").status == "incorrect"
+
+
+def test_changed_reference_regrades_every_part(course):
+    course.grade()
+    reference = course.root / "reference.py"
+    reference.write_text(reference.read_text() + "\n# edited\n")
+    stats = course.grade()
+    assert (stats.graded, stats.regraded, stats.reused) == (COUNT, 0, 0)
+
+
+def test_force_regrades_everything(course):
+    course.grade()
+    stats = course.grade(force=True)
+    assert (stats.graded, stats.reused) == (COUNT, 0)
+    assert stats.reasons == {"forced": COUNT}
+
+
+def test_removed_submission_leaves_outputs(course, tmp_path):
+    course.grade()
+    for path in (course.submissions / "student011").iterdir():
+        path.unlink()
+    (course.submissions / "student011").rmdir()
+    course.grade()
+    assert "student011" not in course.results()
+
+
+def test_one_and_two_workers_write_the_same_files(tmp_path):
+    outputs = {}
+    for jobs in (1, 2):
+        course = Course(tmp_path / f"j{jobs}")
+        course.grade(jobs=jobs)
+        course.write_outputs(tmp_path / f"out{jobs}")
+        outputs[jobs] = output_files(tmp_path / f"out{jobs}")
+    assert sorted(outputs[1]) == ["feedback/" + f"student{index:03d}.md" for index in range(COUNT)] + ["gradebook.csv", "results.json"]
+    assert outputs[1] == outputs[2]
