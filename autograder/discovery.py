@@ -9,7 +9,7 @@ from autograder.errors import UsageError
 
 
 def is_submission(path: Path, marker_files: Iterable[str]) -> bool:
-    """Whether ``path`` is itself one submission: a .zip file, or a folder that
+    """Return whether ``path`` is itself one submission: a .zip file, or a folder that
     directly contains the answers file or the student module."""
     if path.is_file():
         return path.suffix.lower() == ".zip"
@@ -22,7 +22,7 @@ def find_submissions(paths: Iterable[Path], marker_files: Iterable[str]) -> list
     A path that is a submission stands for itself. Any other folder stands for
     every non-hidden subfolder and .zip file directly inside it; loose files
     such as a list of expected scores are ignored. Raises ``UsageError`` for a
-    path that does not exist or holds no submissions.
+    path that does not exist or contains no submissions.
     """
     markers = tuple(marker_files)
     found: list[Path] = []

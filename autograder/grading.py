@@ -50,8 +50,8 @@ def grade_path(
 def failed_result(
     problem_set: ProblemSet, name: str, reason: str, *, only_parts: Collection[str] | None = None
 ) -> SubmissionResult:
-    """A result for a submission that could not be graded at all: every part
-    scores zero with status "error" and the reason."""
+    """Build the result of a submission that could not be graded at all: every
+    part scores zero with status "error" and the reason."""
     parts = tuple(
         PartResult(part.id, 0.0, part.points, "error", f"The submission could not be graded: {reason}")
         for part in problem_set.parts

@@ -51,7 +51,7 @@ def section_scores(result: SubmissionResult, problem_set: ProblemSet) -> dict[st
 
 
 def submission_status(result: SubmissionResult) -> str:
-    """One phrase for the gradebook's status column."""
+    """Return one phrase for the gradebook's status column."""
     if result.error is not None:
         return f"not graded: {result.error}"
     trouble = [f"{part.id} {part.status}" for part in result.parts if part.status in ("error", "timeout")]
@@ -61,7 +61,7 @@ def submission_status(result: SubmissionResult) -> str:
 
 
 def results_table(results: Sequence[SubmissionResult], problem_set: ProblemSet) -> Table:
-    """One row per submission: total, per-section scores and a status."""
+    """Build a table with one row per submission: total, per-section scores and a status."""
     table = Table(title=problem_set.title, title_justify="left")
     table.add_column("Submission", overflow="fold")
     table.add_column("Total", justify="right")
@@ -81,12 +81,12 @@ def results_table(results: Sequence[SubmissionResult], problem_set: ProblemSet) 
 
 
 def results_json(results: Sequence[SubmissionResult]) -> str:
-    """The results as a JSON array, one object per submission."""
+    """Serialize the results as a JSON array, one object per submission."""
     return json.dumps([result.to_dict() for result in results], indent=2, ensure_ascii=False) + "\n"
 
 
 def gradebook_csv(results: Sequence[SubmissionResult], problem_set: ProblemSet) -> str:
-    """A gradebook: one row per student, one column per part, plus totals and status."""
+    """Write a gradebook: one row per student, one column per part, plus totals and status."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     part_ids = [part.id for part in problem_set.parts]
@@ -106,8 +106,8 @@ def gradebook_csv(results: Sequence[SubmissionResult], problem_set: ProblemSet) 
 
 
 def check_view(result: SubmissionResult, problem_set: ProblemSet) -> Group:
-    """The student's view: every part with its status, score, feedback and
-    how an expression answer was read."""
+    """Build the student's view: every part with its status, score, feedback
+    and how an expression answer was read."""
     table = Table(title=f"{problem_set.title}: {escape(result.submission)}", title_justify="left", show_lines=True)
     table.add_column("Part")
     table.add_column("Status")
@@ -129,7 +129,7 @@ def check_view(result: SubmissionResult, problem_set: ProblemSet) -> Group:
 
 
 def check_text(result: SubmissionResult, problem_set: ProblemSet) -> str:
-    """The student's view as plain text, one block per part."""
+    """Format the student's view as plain text, one block per part."""
     lines = [f"{problem_set.title}: {result.submission}", ""]
     for part in result.parts:
         lines.append(f"{part.id}  {part.status}  {format_score(part.score)}/{format_score(part.max_score)}")

@@ -212,7 +212,7 @@ def _read_zip(path: Path) -> dict[str, bytes | None]:
                 if not info.is_dir() and not info.filename.startswith("__MACOSX/")
             ]
             if len(members) > MAX_ZIP_MEMBERS:
-                raise SubmissionError(f"{path.name} holds more than {MAX_ZIP_MEMBERS} files")
+                raise SubmissionError(f"{path.name} contains more than {MAX_ZIP_MEMBERS} files")
             if sum(info.file_size for info in members) > MAX_ZIP_BYTES:
                 raise SubmissionError(f"{path.name} unpacks to more than {MAX_ZIP_BYTES // 1_000_000} MB")
             names = [PurePosixPath(info.filename) for info in members]
@@ -232,7 +232,7 @@ def _read_zip(path: Path) -> dict[str, bytes | None]:
 
 
 def _common_folder(names: list[PurePosixPath]) -> PurePosixPath | None:
-    """The one folder that every member sits in, if there is exactly one."""
+    """Return the one folder that contains every member, if there is one."""
     tops = {name.parts[0] for name in names if len(name.parts) > 1}
     if len(tops) == 1 and all(len(name.parts) > 1 for name in names):
         return PurePosixPath(tops.pop())

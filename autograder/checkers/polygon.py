@@ -19,29 +19,29 @@ from autograder.spec import PolygonPart
 
 def simplify_vertices(points: np.ndarray, *, closed: bool, atol: float) -> np.ndarray:
     """Drop repeated points, a repeated closing point and collinear middle points."""
-    kept = [points[0]]
+    vertices = [points[0]]
     for point in points[1:]:
-        if not np.allclose(point, kept[-1], atol=atol, rtol=0):
-            kept.append(point)
-    if closed and len(kept) > 1 and np.allclose(kept[0], kept[-1], atol=atol, rtol=0):
-        kept.pop()
+        if not np.allclose(point, vertices[-1], atol=atol, rtol=0):
+            vertices.append(point)
+    if closed and len(vertices) > 1 and np.allclose(vertices[0], vertices[-1], atol=atol, rtol=0):
+        vertices.pop()
 
     changed = True
-    while changed and len(kept) > 2:
+    while changed and len(vertices) > 2:
         changed = False
-        count = len(kept)
+        count = len(vertices)
         indexes = range(count) if closed else range(1, count - 1)
         for index in indexes:
-            before, point, after = kept[index - 1], kept[index], kept[(index + 1) % count]
+            before, point, after = vertices[index - 1], vertices[index], vertices[(index + 1) % count]
             if _collinear(before, point, after, atol):
-                del kept[index]
+                del vertices[index]
                 changed = True
                 break
-    return np.array(kept)
+    return np.array(vertices)
 
 
 def _collinear(before: np.ndarray, point: np.ndarray, after: np.ndarray, atol: float) -> bool:
-    """Whether ``point`` lies on the segment from ``before`` to ``after``."""
+    """Return whether ``point`` lies on the segment from ``before`` to ``after``."""
     edge = after - before
     length = float(np.hypot(*edge))
     if length <= atol:
@@ -53,7 +53,7 @@ def _collinear(before: np.ndarray, point: np.ndarray, after: np.ndarray, atol: f
 
 
 def same_shape(actual: np.ndarray, expected: np.ndarray, *, closed: bool, atol: float) -> bool:
-    """Whether two simplified vertex lists describe the same polygon or curve."""
+    """Return whether two simplified vertex lists describe the same polygon or curve."""
     if actual.shape != expected.shape:
         return False
     candidates = [actual, actual[::-1]]
