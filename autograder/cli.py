@@ -140,7 +140,7 @@ GRADESCOPE_VISIBILITIES = ("visible", "after_due_date", "after_published", "hidd
     metavar="FILE",
     help="SQLite file that records every result, so that a rerun grades only what is new or changed.  [default: <spec name>.gradebook.sqlite3 beside SPEC]",
 )
-@click.option("--force", is_flag=True, help="Regrade every submission, even those the gradebook holds for the same spec and content.")
+@click.option("--force", is_flag=True, help="Regrade every submission, even those recorded in the gradebook for the same spec and content.")
 @click.option("-q", "--quiet", is_flag=True, help="Show no progress and no summary.")
 @click.option("--no-sandbox", is_flag=True, help="Run student code without the bubblewrap sandbox. Only for code you trust.")
 def grade(
@@ -167,9 +167,8 @@ def grade(
     again after an interruption and it grades only what is missing, or what
     changed since (a submission's files, or parts of the spec).
 
-    Exits with 1 when some submission could not be graded because the grader
-    or the sandbox failed; the outputs are written anyway, with the reason in
-    the status column.
+    Exits with 1 when the grader or the sandbox failed on some submission.
+    The outputs are written anyway, with the reason in the status column.
     """
     from autograder import batch
     from autograder.batch.progress import progress_for

@@ -16,9 +16,10 @@ a fresh gradebook. The script prints:
   subreaper, so orphaned descendants are reparented to it and reaped, and
   their CPU time lands in ``RUSAGE_CHILDREN``;
 - peak memory of the process tree, sampled every 50 ms from
-  ``/proc/PID/smaps_rollup``: the peak of the summed PSS (shared pages split
-  among the processes that map them, the tree's real footprint) and the peak
-  of the summed RSS (shared pages counted once per process, an upper bound).
+  ``/proc/PID/smaps_rollup``. PSS splits each shared page among the processes
+  that map it, so the summed PSS is the tree's real footprint. RSS counts a
+  shared page once per process, so the summed RSS is an upper bound. Both
+  peaks are printed.
 
 It then grades a slice of the same cohort the plain way, one submission at a
 time in this process: one fresh ``python`` per code part that imports numpy
@@ -64,7 +65,7 @@ import make_cohort  # noqa: E402
 
 @dataclass(frozen=True)
 class BatchFigures:
-    """What one graded cohort cost."""
+    """The cost of grading one cohort."""
 
     submissions: int
     seconds: float
@@ -170,12 +171,23 @@ def reap_orphans(deadline_seconds: float = 30.0) -> None:
             time.sleep(0.02)
 
 
-def grade_cohort(cohort: Path, work: Path, jobs: int | None) -> BatchFigures:
+def limited_spec(work: Path, submission_seconds: float) -> Path:
+    """Write a copy of the homework-7 spec whose code parts stop after ``submission_seconds``."""
+    text = SPEC.read_text(encoding="utf-8")
+    reference = (SPEC.parent / "../reference/hw07.py").resolve()
+    text = text.replace("reference: ../reference/hw07.py", f"reference: {reference}", 1)
+    text = text.replace("\nsubmission:\n", f"\nlimits:\n  submission_seconds: {submission_seconds:g}\nsubmission:\n", 1)
+    target = work / "hw07-limited.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def grade_cohort(spec: Path, cohort: Path, work: Path, jobs: int | None) -> BatchFigures:
     gradebook = work / f"{cohort.name}.sqlite3"
     for stale in work.glob(f"{cohort.name}.sqlite3*"):
         stale.unlink()
     command = [
-        sys.executable, "-m", "autograder.cli", "grade", str(SPEC), str(cohort),
+        sys.executable, "-m", "autograder.cli", "grade", str(spec), str(cohort),
         "--gradebook", str(gradebook), "--format", "csv", "-o", str(work / f"{cohort.name}.csv"), "--quiet",
     ]
     if jobs is not None:
@@ -226,7 +238,7 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
-def grade_plain(cohort: Path, count: int) -> tuple[int, float]:
+def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
     """Grade up to ``count`` non-hostile submissions the plain way; return (graded, seconds)."""
     from sympy import Symbol, simplify
     from sympy.parsing.sympy_parser import convert_xor, implicit_multiplication_application, parse_expr, standard_transformations
@@ -239,7 +251,7 @@ def grade_plain(cohort: Path, count: int) -> tuple[int, float]:
 
     manifest = json.loads((cohort / "_cohort.json").read_text(encoding="utf-8"))["submissions"]
     names = [entry["name"] for entry in manifest if not entry["code"].startswith("hostile")][:count]
-    problem_set = load_problem_set(SPEC)
+    problem_set = load_problem_set(spec)
     transformations = standard_transformations + (implicit_multiplication_application, convert_xor)
     part_ids = [part.id for part in problem_set.parts]
     references = {}
@@ -306,20 +318,29 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="cohort seed (default: 7)")
     parser.add_argument("--hostile-each", type=int, default=2, help="submissions per hostile kind in each cohort (default: 2)")
     parser.add_argument("--work", type=Path, default=None, help="folder for cohorts and gradebooks (default: a temporary folder)")
+    parser.add_argument(
+        "--submission-seconds",
+        type=float,
+        default=None,
+        help="grade a copy of the spec with this limit on the run time of one submission's code (default: the spec as it is)",
+    )
     args = parser.parse_args()
 
     become_subreaper()
     work = args.work or Path(tempfile.mkdtemp(prefix="autograder-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    spec = SPEC if args.submission_seconds is None else limited_spec(work, args.submission_seconds)
+    limits = "the spec's own limits" if args.submission_seconds is None else f"limits: submission_seconds: {args.submission_seconds:g}"
     print(machine_summary())
-    print(f"spec: {SPEC.relative_to(REPOSITORY)}; cohorts: seed {args.seed}, {args.hostile_each} of each hostile kind; work folder: {work}")
+    print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    print(f"spec: {SPEC.relative_to(REPOSITORY)} ({limits}); cohorts: seed {args.seed}, {args.hostile_each} of each hostile kind; work folder: {work}")
     print()
 
     figures: dict[int, BatchFigures] = {}
     for size in args.sizes:
         cohort = work / f"cohort-{size}"
         make_cohort.make_cohort(cohort, size, args.seed, args.hostile_each)
-        result = grade_cohort(cohort, work, args.jobs)
+        result = grade_cohort(spec, cohort, work, args.jobs)
         figures[size] = result
         print(
             f"batch {result.submissions:>6} submissions: {result.seconds:8.1f} s wall, "
@@ -333,7 +354,7 @@ def main() -> None:
     if args.plain > 0 and figures:
         size = min(figures)
         cohort = work / f"cohort-{size}"
-        graded, seconds = grade_plain(cohort, args.plain)
+        graded, seconds = grade_plain(spec, cohort, args.plain)
         plain_rate = seconds / graded
         batch_rate = figures[size].seconds / figures[size].submissions
         print(
@@ -342,6 +363,7 @@ def main() -> None:
         )
         print(f"batch is {plain_rate / batch_rate:.1f} times faster per submission than the plain way (batch of {size})")
 
+    print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 

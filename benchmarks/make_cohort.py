@@ -210,7 +210,7 @@ FILE_PROBLEMS = {
 
 @dataclass
 class Student:
-    """What was drawn for one synthetic student."""
+    """The kinds of answers and code drawn for one synthetic student."""
 
     name: str
     ability: float

@@ -352,9 +352,14 @@ def _worker_main(connection: Connection, functions: WorkerFunctions) -> None:
                 return
             index, task = message
             try:
-                value = functions.handler(task)
-                connection.send((index, "ok", value))
+                reply = (index, "ok", functions.handler(task))
             except Exception:  # noqa: BLE001 - one task's bug must not stop the worker
+                reply = (index, "raised", traceback.format_exc())
+            try:
+                connection.send(reply)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # The parent is gone, so nobody waits for this result.
+            except Exception:  # noqa: BLE001 - a value that cannot be pickled fails its task only
                 connection.send((index, "raised", traceback.format_exc()))
     finally:
         functions.finalizer()

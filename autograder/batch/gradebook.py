@@ -1,8 +1,8 @@
 """The gradebook: a SQLite file that records every graded submission, so a batch can resume.
 
-One row per (assignment, submission) holds the content hash, the spec
+One row per (assignment, submission) stores the content hash, the spec
 fingerprint, notes and any whole-submission error. One row per (assignment,
-submission, part) holds the part's result and the fingerprint of the part it
+submission, part) stores the part's result and the fingerprint of the part it
 was graded against. A submission's rows are written in one transaction, so a
 run killed at any moment (SIGKILL included) leaves each submission either
 fully recorded or not at all. The primary keys make a rerun replace rows
@@ -87,8 +87,8 @@ class GradedSubmission:
     """One freshly graded submission, as the gradebook records it.
 
     ``graded_parts`` is None when every part was graded, so that rows of
-    other parts are dropped, or the ids of the parts regraded. ``failure``
-    says why grading failed for a reason that is not the student's; such a
+    other parts are dropped, or the ids of the parts regraded. ``failure`` is
+    the reason when grading failed through no fault of the student. Such a
     row is retried on the next run.
     """
 
@@ -183,7 +183,7 @@ class Gradebook:
         """Return what is recorded for each submission of ``assignment``, by name.
 
         The comparison of part fingerprints happens in SQL, so the parent
-        holds one small record per submission, not one per part.
+        keeps one small record per submission in memory, not one per part.
         """
         connection = self._connection
         with self._transaction():

@@ -328,7 +328,7 @@ def write_outputs(
     """Feed each item's recorded result, in name order, to every sink and the summary; then commit the sinks.
 
     A submission without a recorded result (which only an interrupted run
-    leaves) still gets a row that says so. If anything raises, no sink is
+    leaves) still gets a row, with that reason. If anything raises, no sink is
     committed and files from earlier runs stay as they were.
     """
     assignment = assignment_name(problem_set)

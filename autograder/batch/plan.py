@@ -17,7 +17,7 @@ Reason = Literal["new", "forced", "retry", "content changed", "layout changed", 
 
 @dataclass(frozen=True)
 class StoredSubmission:
-    """What the gradebook knows about one submission of this assignment.
+    """The gradebook's record of one submission of this assignment.
 
     ``stale_parts`` are the current parts whose stored result was graded
     under another part fingerprint, or that have no stored result at all.
@@ -33,7 +33,7 @@ class StoredSubmission:
 
 @dataclass(frozen=True)
 class Decision:
-    """Which parts of one submission to grade: ``None`` for all, ``()`` for none."""
+    """The parts of one submission to grade: ``None`` for all, ``()`` for none."""
 
     parts: tuple[str, ...] | None
     reason: Reason

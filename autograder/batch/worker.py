@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class WorkerSetup:
-    """What a worker needs to start: the spec, its expected fingerprint and the runner kind.
+    """The inputs a worker starts from: the spec, its expected fingerprint and the runner kind.
 
     ``runner_kind`` is None when no submission code is to run (a spec
     without code parts).

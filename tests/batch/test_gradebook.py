@@ -49,7 +49,7 @@ def test_round_trip(gradebook):
     assert stored.seconds == 0.5
 
 
-def test_result_orders_parts_by_spec_and_drops_removed(gradebook):
+def test_result_in_spec_order(gradebook):
     record(gradebook, graded("ann", {"1": 1.0, "2": 0.0, "3": 1.0}))
     stored = gradebook.result("hw", "ann", ["3", "1"])
     assert [part.id for part in stored.result.parts] == ["3", "1"]

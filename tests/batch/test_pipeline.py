@@ -72,7 +72,7 @@ def course(tmp_path) -> Course:
     return Course(tmp_path)
 
 
-def test_each_distinct_answer_judged_once(course):
+def test_distinct_answer_judged_once(course):
     stats = course.grade(jobs=2)
     calls = logged_calls(course.root)
     judged = sorted(line.split(" ", 1)[1] for line in calls)
@@ -83,7 +83,7 @@ def test_each_distinct_answer_judged_once(course):
     assert stats.distinct_answers == len(distinct)
 
 
-def test_distinct_answers_spread_over_workers_are_judged_once(tmp_path):
+def test_judged_once_across_workers(tmp_path):
     course = Course(tmp_path, count=0)
     for index in range(70):
         write_submission(course.submissions / f"student{index:03d}", {**answers_for(index), "3": f"[{index}]"})
@@ -113,7 +113,7 @@ def test_rerun_reuses_everything(course):
     assert course.results() == before
 
 
-def test_changed_submission_is_the_only_one_regraded(course):
+def test_changed_submission_only_regraded(course):
     course.grade()
     before = course.results()
     calls = len(logged_calls(course.root))
@@ -137,7 +137,7 @@ def test_changed_code_regrades_that_submission(course):
     assert course.results()["student002"].part("5").status == "incorrect"
 
 
-def test_changed_part_is_the_only_part_regraded(course):
+def test_changed_part_only_regraded(course):
     course.grade()
     before = course.results()
     calls = len(logged_calls(course.root))
@@ -170,7 +170,7 @@ def test_force_regrades_everything(course):
     assert stats.reasons == {"forced": COUNT}
 
 
-def test_removed_submission_leaves_outputs(course, tmp_path):
+def test_removed_submission_not_output(course, tmp_path):
     course.grade()
     for path in (course.submissions / "student011").iterdir():
         path.unlink()
@@ -179,7 +179,7 @@ def test_removed_submission_leaves_outputs(course, tmp_path):
     assert "student011" not in course.results()
 
 
-def test_one_and_two_workers_write_the_same_files(tmp_path):
+def test_jobs_one_and_two_identical(tmp_path):
     outputs = {}
     for jobs in (1, 2):
         course = Course(tmp_path / f"j{jobs}")
