@@ -242,8 +242,14 @@ class WorkerPool:
         raise RuntimeError(f"a worker process failed to start:\n{message}")
 
     def _assign(self, worker: _Worker, assignment: _Assignment) -> None:
+        """Send a task to an idle worker, replacing the worker first if it died while idle."""
+        try:
+            worker.connection.send((assignment.index, assignment.task))
+        except (BrokenPipeError, ConnectionResetError):
+            logger.warning("idle worker process %s died (%s); starting another", worker.process.pid, _describe_exit(worker.process))
+            worker = self._replace(worker)
+            worker.connection.send((assignment.index, assignment.task))
         worker.assignment = assignment
-        worker.connection.send((assignment.index, assignment.task))
 
     def _collect(
         self, busy: list[_Worker], retries: deque[tuple[int, Any, int]]
@@ -304,12 +310,13 @@ class WorkerPool:
             failure=TaskFailure("died", f"the grader's worker process died twice on this submission ({how})"),
         )
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker:
         _kill(worker)
         worker.connection.close()
         replacement = self._spawn()
         self._await_ready(replacement)
         self._workers[self._workers.index(worker)] = replacement
+        return replacement
 
 
 def _kill(worker: _Worker) -> None:

@@ -24,7 +24,7 @@ import logging
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,7 @@ from autograder.batch.executor import Completed, WorkerFunctions, WorkerPool
 from autograder.batch.gradebook import GradedSubmission, Gradebook
 from autograder.batch.items import BatchItem
 from autograder.batch.outputs import ResultSink
-from autograder.batch.plan import Decision, layout_key
+from autograder.batch.plan import Decision, StoredSubmission, layout_key
 from autograder.batch.progress import ProgressReporter
 from autograder.batch.summary import SLOWEST_SHOWN, RunStats, SummaryBuilder
 from autograder.grading import failed_result
@@ -179,7 +179,7 @@ def grade_batch(
 def _scan(
     pool: WorkerPool,
     items: Sequence[BatchItem],
-    stored: dict[str, Any],
+    stored: Mapping[str, StoredSubmission],
     layout: str,
     force: bool,
     progress: ProgressReporter,
@@ -261,7 +261,7 @@ def _grade(
 
     def tasks() -> Iterator[worker.GradeTask]:
         for item in to_grade:
-            yield worker.GradeTask(item, decisions[item.name].parts, index.verdicts_for(item.name))
+            yield worker.GradeTask(item, decisions[item.name].parts, index.verdicts_for(item.name), hashes[item.name])
 
     outcome = _GradeOutcome()
     for completed in pool.run(tasks()):
@@ -307,6 +307,9 @@ def _graded_submission(
     else:
         logger.error("grading submission %s failed: %s", item.name, failure.message)
         reason = f"{failure.message}; it is retried on the next run"
+    # A traceback's last line names the exception, which is enough for the gradebook.
+    lines = failure.message.strip().splitlines()
+    last_line = lines[-1] if lines else ""
     return GradedSubmission(
         name=item.name,
         source=str(item.path),
@@ -314,7 +317,7 @@ def _graded_submission(
         result=failed_result(problem_set, item.name, reason, only_parts=task.parts),
         graded_parts=task.parts,
         seconds=0.0,
-        failure=f"{failure.kind}: {failure.message.strip().splitlines()[-1] if failure.message.strip() else ''}",
+        failure=f"{failure.kind}: {last_line}",
     )
 
 

@@ -81,11 +81,16 @@ class JudgeResult:
 
 @dataclass(frozen=True)
 class GradeTask:
-    """Grade one submission (or only ``parts``), reusing ``verdicts`` for its answers."""
+    """Grade one submission (or only ``parts``), reusing ``verdicts`` for its answers.
+
+    ``scanned_hash`` is the content hash that the decision to grade only
+    ``parts`` was based on. If the files changed since, every part is graded.
+    """
 
     item: BatchItem
     parts: tuple[str, ...] | None
     verdicts: Mapping[PairKey, Mapping[str, Any]]
+    scanned_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,10 @@ def _grade(state: _WorkerState, task: GradeTask) -> GradeResult:
     started = time.perf_counter()
     item = task.item
     content_hash = hash_submission(item.path)
+    parts = task.parts
+    if parts is not None and content_hash != task.scanned_hash:
+        logger.info("submission %s changed after it was read; grading every part", item.name)
+        parts = None
     lookup = state.lookup
     misses_before = lookup.misses
     failure: str | None = None
@@ -240,25 +249,25 @@ def _grade(state: _WorkerState, task: GradeTask) -> GradeResult:
         try:
             submission = state.read(item)
         except SubmissionError as error:
-            result = failed_result(state.problem_set, item.name, str(error), only_parts=task.parts)
+            result = failed_result(state.problem_set, item.name, str(error), only_parts=parts)
         else:
             try:
-                runner = state.runner_for(task.parts)
+                runner = state.runner_for(parts)
                 result = grade_submission(
-                    lookup.problem_set, submission, runner=runner, include_hidden=True, only_parts=task.parts
+                    lookup.problem_set, submission, runner=runner, include_hidden=True, only_parts=parts
                 )
             except SandboxError as error:
                 logger.warning("the sandbox failed on submission %s: %s", item.name, error)
                 state.discard_runner()
                 failure = f"the sandbox failed: {error}"
-                result = failed_result(state.problem_set, item.name, failure, only_parts=task.parts)
+                result = failed_result(state.problem_set, item.name, failure, only_parts=parts)
     finally:
         lookup.use({})
     return GradeResult(
         name=item.name,
         content_hash=content_hash,
         result=result.to_dict(),
-        graded_parts=task.parts,
+        graded_parts=parts,
         seconds=time.perf_counter() - started,
         failure=failure,
         lookup_misses=lookup.misses - misses_before,

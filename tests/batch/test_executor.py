@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,14 @@ def test_close_stops_every_worker(tmp_path: Path):
     processes = [worker.process for worker in workers._workers]
     workers.close()
     assert all(not process.is_alive() for process in processes)
+
+
+def test_idle_worker_death_is_replaced():
+    with pool(1) as workers:
+        (pid,) = workers.start()
+        os.kill(pid, signal.SIGKILL)
+        workers._workers[0].process.join(10)
+        outcomes = list(workers.run([("pid", None), ("square", 7)]))
+    assert outcomes[0].failure is None
+    assert outcomes[0].value != pid
+    assert outcomes[1].value == 49

@@ -188,3 +188,17 @@ def test_jobs_one_and_two_identical(tmp_path):
         outputs[jobs] = output_files(tmp_path / f"out{jobs}")
     assert sorted(outputs[1]) == ["feedback/" + f"student{index:03d}.md" for index in range(COUNT)] + ["gradebook.csv", "results.json"]
     assert outputs[1] == outputs[2]
+
+
+def test_files_changed_after_scan_grade_every_part(course):
+    from autograder.batch import worker
+
+    problem_set = load_problem_set(course.spec)
+    worker.initialize(worker.WorkerSetup(course.spec.resolve(), problem_set.fingerprint, "process"))
+    try:
+        item = find_batch_items([course.submissions], ["answers.yaml"])[0]
+        result = worker.handle(worker.GradeTask(item, ("1",), {}, scanned_hash="stale"))
+    finally:
+        worker.shutdown()
+    assert result.graded_parts is None
+    assert [part["id"] for part in result.result["parts"]] == ["1", "2", "3", "4", "5"]
