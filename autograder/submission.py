@@ -10,9 +10,13 @@ submission that cannot be opened at all (a corrupt zip file) raises
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
+import os
 import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,6 +28,9 @@ from autograder.yamlsource import Document, YAMLSyntaxError, load, split_top_lev
 MAX_FILE_BYTES = 1_000_000
 MAX_ZIP_BYTES = 20_000_000
 MAX_ZIP_MEMBERS = 500
+MAX_PYTHON_FILES = 50
+MAX_ANSWER_VALUES = 200_000
+MAX_NOTES = 10
 ANSWER_FILE_ALIASES = ("answers.yml",)
 
 _KEY_AT_LINE_START = re.compile(r"""^\s*(["']?)(?P<key>[^:"'#]+?)\1\s*:""")
@@ -51,13 +58,24 @@ class Submission:
 
 
 def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -> Submission:
-    """Read the submission folder or zip file at ``path``."""
-    raw_files = _read_zip(path) if path.suffix.lower() == ".zip" else _read_folder(path)
-    name = path.stem if path.suffix.lower() == ".zip" else path.name
+    """Read the submission folder or zip file at ``path``.
+
+    Only the answers file and the Python files at the top of the submission
+    are read. Symbolic links are never followed, so a submission cannot pull
+    in files from elsewhere on the grader's machine.
+    """
+    wanted = _FileFilter(answers_name)
+    if path.suffix.lower() == ".zip":
+        listing = _read_zip(path, wanted)
+        name = path.stem
+    else:
+        listing = _read_folder(path, wanted)
+        name = path.name
+    raw_files = listing.files
     content_hash = _hash_files(raw_files)
 
     files: dict[str, str] = {}
-    notes: list[str] = []
+    notes: list[str] = list(listing.notes)
     for file_name, data in sorted(raw_files.items()):
         if data is None:
             notes.append(f"{file_name} is larger than {MAX_FILE_BYTES // 1_000_000} MB and was not read.")
@@ -80,7 +98,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
             answers={},
             files=files,
             answers_problem=(
-                f"{answers_name} was not found in the submission."
+                _not_found_message(answers_name, listing.names)
                 if answers_file not in raw_files
                 else f"{answers_file} is larger than {MAX_FILE_BYTES // 1_000_000} MB and was not read."
             ),
@@ -127,7 +145,7 @@ def parse_answers(
     problems: dict[str, str] = {}
     notes: list[str] = []
 
-    document = load(text)
+    document = load(text, max_values=MAX_ANSWER_VALUES)
     if isinstance(document, YAMLSyntaxError):
         notes.append(
             f"{file_name} has a YAML syntax error"
@@ -135,28 +153,42 @@ def parse_answers(
             + f" ({document.message}); the other answers were read one by one."
         )
         for start, chunk in split_top_level(text):
-            piece = load("\n" * (start - 1) + chunk)
+            piece = load("\n" * (start - 1) + chunk, max_values=MAX_ANSWER_VALUES)
             if isinstance(piece, YAMLSyntaxError) or not isinstance(piece.data, dict):
                 match = _KEY_AT_LINE_START.match(chunk)
                 if match:
                     problems[match.group("key").strip()] = _describe_broken_entry(piece, chunk, start, file_name)
                 continue
-            _collect(piece, answers, problems, file_name)
+            _collect(piece, answers, problems, file_name, text)
     elif document.data is None:
         return {}, {}, f"{file_name} is empty.", notes
     elif not isinstance(document.data, dict):
         return {}, {}, f"{file_name} must map part ids to answers, one per line, like '2.4: 0.665'.", notes
     else:
-        _collect(document, answers, problems, file_name)
+        _collect(document, answers, problems, file_name, text)
 
     unknown = sorted((set(answers) | set(problems)) - part_ids)
     for key in unknown:
         answers.pop(key, None)
         problems.pop(key, None)
+    for key in unknown[:MAX_NOTES]:
         guess = difflib.get_close_matches(key, sorted(part_ids), n=1, cutoff=0.6)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         notes.append(f"{file_name} answers a part {key!r} that does not exist{hint}")
+    if len(unknown) > MAX_NOTES:
+        notes.append(f"{file_name} answers {len(unknown) - MAX_NOTES} more parts that do not exist.")
     return answers, problems, None, notes
+
+
+def _starts_with_comment(source_line: str) -> bool:
+    """Return whether the value after the key looks like an answer that YAML
+    read as a comment: a '#' directly followed by text, as in ``5.A.i: #6``.
+    A comment with a space after the '#' is taken as a real comment."""
+    match = _KEY_AT_LINE_START.match(source_line)
+    if not match:
+        return False
+    rest = source_line[match.end() :].lstrip()
+    return rest.startswith("#") and len(rest) > 1 and not rest[1].isspace()
 
 
 def _describe_broken_entry(
@@ -171,39 +203,111 @@ def _describe_broken_entry(
     return f"{message} Put an answer that contains ': ' or ' #', or starts with a bracket, '*', '&' or '!', in quotes."
 
 
-def _collect(document: Document, answers: dict[str, Answer], problems: dict[str, str], file_name: str) -> None:
+def _collect(
+    document: Document, answers: dict[str, Answer], problems: dict[str, str], file_name: str, text: str
+) -> None:
+    source_lines = text.splitlines()
     for key, value in document.data.items():
+        line = document.line((key,))
         key = key.strip()
         if value is None:
+            if line is not None and _starts_with_comment(source_lines[line - 1]):
+                problems[key] = (
+                    f"Your answer on line {line} starts with '#', which YAML reads as a comment, so it is empty. "
+                    "Remove the '#', or put the answer in quotes."
+                )
             continue
-        answers[key] = Answer(value=value, text=document.texts.get((key,)), line=document.line((key,)))
+        answers[key] = Answer(value=value, text=document.texts.get((key,)), line=line)
     for key_path, first, second in document.duplicates:
         key = str(key_path[0]).strip()
         answers.pop(key, None)
         problems[key] = f"Part {key} is answered twice in {file_name} (lines {first} and {second}); keep only one answer."
 
 
-def _read_folder(path: Path) -> dict[str, bytes | None]:
-    """Read the files at the top of a folder; a file over the size limit maps to None."""
+@dataclass(frozen=True)
+class _FileFilter:
+    """Which top-level files of a submission the grader reads."""
+
+    answers_name: str
+
+    def __call__(self, name: str) -> bool:
+        return name == self.answers_name or name in ANSWER_FILE_ALIASES or name.endswith(".py")
+
+
+@dataclass
+class _Listing:
+    """The files read from a submission, a file over the size limit mapping to
+    None, with every top-level name seen and notes on what was skipped."""
+
+    files: dict[str, bytes | None] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    python_files: int = 0
+
+    def add(self, name: str, data: bytes | None) -> None:
+        if name.endswith(".py"):
+            self.python_files += 1
+            if self.python_files > MAX_PYTHON_FILES:
+                if self.python_files == MAX_PYTHON_FILES + 1:
+                    self.notes.append(f"Only the first {MAX_PYTHON_FILES} Python files were read.")
+                return
+        self.files[name] = data
+
+
+def _read_folder(path: Path, wanted: _FileFilter) -> _Listing:
+    if path.is_symlink() and not path.is_dir():
+        raise SubmissionError(f"{path} is a symbolic link, not a submission folder")
     if not path.is_dir():
         raise SubmissionError(f"{path} is neither a folder nor a .zip file")
     folder = path
-    entries = [entry for entry in folder.iterdir() if not entry.name.startswith(".")]
-    # An LMS export may wrap the work in one more folder.
-    if len(entries) == 1 and entries[0].is_dir():
-        folder = entries[0]
-    files: dict[str, bytes | None] = {}
-    for entry in sorted(folder.iterdir()):
-        if not entry.is_file() or entry.name.startswith("."):
+    try:
+        entries = [entry for entry in folder.iterdir() if not entry.name.startswith(".")]
+        # An LMS export may wrap the work in one more folder.
+        if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
+            folder = entries[0]
+            entries = [entry for entry in folder.iterdir() if not entry.name.startswith(".")]
+    except OSError as error:
+        raise SubmissionError(f"{path} cannot be read: {error.strerror}") from None
+
+    listing = _Listing()
+    for entry in sorted(entries)[: MAX_ZIP_MEMBERS]:
+        listing.names.append(entry.name)
+        if not wanted(entry.name):
             continue
-        if entry.stat().st_size > MAX_FILE_BYTES:
-            files[entry.name] = None
+        if entry.is_symlink():
+            listing.notes.append(f"{entry.name} is a symbolic link and was ignored; submit the file itself.")
             continue
-        files[entry.name] = entry.read_bytes()
-    return files
+        data = _read_regular_file(entry)
+        if isinstance(data, str):
+            listing.notes.append(f"{entry.name} {data} and was ignored.")
+            continue
+        listing.add(entry.name, data)
+    return listing
 
 
-def _read_zip(path: Path) -> dict[str, bytes | None]:
+def _read_regular_file(path: Path) -> bytes | None | str:
+    """Read a regular file without following links; None when it is too
+    large, or the reason it cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        return "cannot be opened" if error.errno != errno.ELOOP else "is a symbolic link"
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return "is not a regular file"
+        if status.st_size > MAX_FILE_BYTES:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        return None if len(data) > MAX_FILE_BYTES else data
+    except OSError:
+        return "cannot be read"
+    finally:
+        os.close(descriptor)
+
+
+def _read_zip(path: Path, wanted: _FileFilter) -> _Listing:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [
@@ -217,18 +321,45 @@ def _read_zip(path: Path) -> dict[str, bytes | None]:
                 raise SubmissionError(f"{path.name} unpacks to more than {MAX_ZIP_BYTES // 1_000_000} MB")
             names = [PurePosixPath(info.filename) for info in members]
             prefix = _common_folder(names)
-            files: dict[str, bytes | None] = {}
+            listing = _Listing()
             for info, name in zip(members, names):
                 relative = name.relative_to(prefix) if prefix else name
                 if len(relative.parts) != 1 or relative.name.startswith("."):
                     continue
-                if info.file_size > MAX_FILE_BYTES:
-                    files[relative.name] = None
+                listing.names.append(relative.name)
+                if not wanted(relative.name):
                     continue
-                files[relative.name] = archive.read(info)
-            return files
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    listing.notes.append(f"{relative.name} is a symbolic link and was ignored; submit the file itself.")
+                    continue
+                if info.flag_bits & 0x1:
+                    listing.notes.append(f"{relative.name} is encrypted and was ignored; submit it without a password.")
+                    continue
+                if info.file_size > MAX_FILE_BYTES:
+                    listing.add(relative.name, None)
+                    continue
+                listing.add(relative.name, _read_member(archive, info))
+            return listing
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as error:
         raise SubmissionError(f"{path.name} is not a readable zip file: {error}") from None
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """Read a member, stopping at the size limit whatever its header claims."""
+    with archive.open(info) as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return None if len(data) > MAX_FILE_BYTES else data
+
+
+def _not_found_message(expected: str, names: list[str]) -> str:
+    message = f"{expected} was not found in the submission."
+    if not names:
+        return message + " The submission is empty."
+    guesses = difflib.get_close_matches(expected, names, n=1, cutoff=0.5)
+    if guesses:
+        return message + f" It contains {guesses[0]!r}: rename it to {expected}."
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    return message + f" It contains: {shown}."
 
 
 def _common_folder(names: list[PurePosixPath]) -> PurePosixPath | None:

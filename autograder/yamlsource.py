@@ -51,52 +51,104 @@ class YAMLSyntaxError:
     line: int | None
 
 
-def load(text: str) -> Document | YAMLSyntaxError:
-    """Parse one YAML document, or describe the first syntax error in it."""
+# A document may expand to at most this many values. Aliases (``*name``) can
+# repeat a node many times, so a file of a few hundred bytes could otherwise
+# expand to billions of values ("billion laughs").
+DEFAULT_MAX_VALUES = 1_000_000
+MAX_DEPTH = 100
+
+
+class _LimitExceeded(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load(text: str, *, max_values: int = DEFAULT_MAX_VALUES) -> Document | YAMLSyntaxError:
+    """Parse one YAML document, or describe the first syntax error in it.
+
+    A document that nests deeper than ``MAX_DEPTH``, refers to itself through
+    an alias, or expands to more than ``max_values`` values is reported as a
+    syntax error too, so that no input can exhaust memory or the stack.
+    """
     try:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
             document = Document(data=None)
             if node is not None:
-                document.data = _convert(node, (), document, loader)
+                converter = _Converter(document, loader, max_values)
+                document.data = converter.convert(node, (), depth=0)
             return document
         finally:
             loader.dispose()
+    except _LimitExceeded as error:
+        return YAMLSyntaxError(message=error.message, line=error.line)
+    except RecursionError:
+        return YAMLSyntaxError(message=f"brackets or indentation nested too deeply (the limit is {MAX_DEPTH} levels)", line=None)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "invalid YAML"
-        return YAMLSyntaxError(message=str(problem), line=line)
+        return YAMLSyntaxError(message=_one_line(str(problem)), line=line)
     except yaml.YAMLError as error:
-        return YAMLSyntaxError(message=str(error), line=None)
+        return YAMLSyntaxError(message=_one_line(str(error)), line=None)
 
 
-def _convert(node: yaml.Node, path: Path_, document: Document, loader: yaml.SafeLoader) -> Any:
-    document.lines[path] = node.start_mark.line + 1
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+
+class _Converter:
+    """Turns a node graph into Python values, recording lines and source text."""
+
+    def __init__(self, document: Document, loader: yaml.SafeLoader, max_values: int) -> None:
+        self.document = document
+        self.loader = loader
+        self.remaining = max_values
+        self.max_values = max_values
+        self.active: set[int] = set()
+
+    def convert(self, node: yaml.Node, path: Path_, *, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        self.remaining -= 1
+        if self.remaining < 0:
+            raise _LimitExceeded(f"the document expands to more than {self.max_values} values", line)
+        if depth > MAX_DEPTH:
+            raise _LimitExceeded(f"lists or mappings nested more than {MAX_DEPTH} levels deep", line)
+        if id(node) in self.active:
+            raise _LimitExceeded("an alias refers to a value that contains it", line)
+        self.document.lines[path] = line
+
+        if isinstance(node, yaml.ScalarNode):
+            self.document.texts[path] = node.value
+            return self.loader.construct_object(node, deep=True)
+
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._convert_mapping(node, path, depth)
+            return [
+                self.convert(item, path + (index,), depth=depth + 1)
+                for index, item in enumerate(node.value)
+            ]
+        finally:
+            self.active.discard(id(node))
+
+    def _convert_mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = _key_text(key_node)
             key_line = key_node.start_mark.line + 1
             if key in first_line:
-                document.duplicates.append((path + (key,), first_line[key], key_line))
+                self.document.duplicates.append((path + (key,), first_line[key], key_line))
             first_line[key] = key_line
-            result[key] = _convert(value_node, path + (key,), document, loader)
-            document.lines[path + (key,)] = key_line
+            result[key] = self.convert(value_node, path + (key,), depth=depth + 1)
+            self.document.lines[path + (key,)] = key_line
         return result
-
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, path + (index,), document, loader)
-            for index, item in enumerate(node.value)
-        ]
-
-    document.texts[path] = node.value
-    return loader.construct_object(node, deep=True)
 
 
 def _key_text(node: yaml.Node) -> str:

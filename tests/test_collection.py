@@ -108,3 +108,22 @@ def test_list_is_ordered(checker_for):
     verdict = checker.judge(answer([1, 2, 3]))
     assert verdict.status == "incorrect"
     assert "order" in verdict.feedback
+
+
+@pytest.mark.parametrize("value", ["(6), (8)", "{6, 8}", {"6": None, "8": None}, "[[6], [8]]", "6;8"])
+def test_set_notations_students_type(checker_for, value):
+    assert checker_for(FACTS).judge(answer(value)).status == "correct"
+
+
+def test_list_repeat_message(checker_for):
+    checker = checker_for(
+        """
+        id: "l"
+        type: list
+        prompt: p
+        answer: [1, 4, 9]
+        """
+    )
+    verdict = checker.judge(answer([1, 4, 9, 9]))
+    assert verdict.status == "incorrect"
+    assert "repeated" in verdict.feedback

@@ -68,3 +68,26 @@ def test_simplify_drops_collinear_and_closing_points():
 def test_same_shape_rejects_different_counts():
     square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
     assert not same_shape(square[:3], square, closed=True, atol=1e-9)
+
+
+def test_simplify_keeps_open_ends():
+    points = np.array([[0, 0], [1, 0], [2, 0], [3, 1]], dtype=float)
+    assert simplify_vertices(points, closed=False, atol=1e-9).tolist() == [[0, 0], [2, 0], [3, 1]]
+
+
+def test_simplify_run_across_closed_start():
+    points = np.array([[1, 0], [2, 0], [2, 2], [0, 2], [0, 0]], dtype=float)
+    simplified = simplify_vertices(points, closed=True, atol=1e-9)
+    assert sorted(map(tuple, simplified.tolist())) == [(0, 0), (0, 2), (2, 0), (2, 2)]
+
+
+def test_many_collinear_points_on_square(checker_for):
+    side = [[x / 100, -1.0] for x in range(-100, 101)]
+    verdict = checker_for(SQUARE).judge(answer(side + [[1, 1], [-1, 1]]))
+    assert verdict.status == "correct"
+
+
+def test_vertex_count_is_limited(checker_for):
+    verdict = checker_for(SQUARE).judge(answer([[index, index % 3] for index in range(600)]))
+    assert verdict.status == "invalid"
+    assert "at most 500 vertices" in verdict.feedback

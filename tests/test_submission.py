@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -121,3 +123,139 @@ def test_content_hash_changes_with_content(tmp_path):
     first = read(tmp_path / "ned").content_hash
     write(tmp_path / "ned" / "answers.yaml", "1.1: 2\n")
     assert read(tmp_path / "ned").content_hash != first
+
+
+# Hostile or damaged submissions.
+
+
+def test_symlinked_module_is_ignored(tmp_path):
+    secret = write(tmp_path / "reference" / "hw07.py", "SECRET = 1\n")
+    folder = tmp_path / "eve"
+    write(folder / "answers.yaml", "1.1: 1\n")
+    (folder / "hw07.py").symlink_to(secret)
+    submission = read(folder)
+    assert "hw07.py" not in submission.files
+    assert any("hw07.py is a symbolic link" in note for note in submission.notes)
+
+
+def test_symlinked_answers_file_is_ignored(tmp_path):
+    secret = write(tmp_path / "secret.yaml", "secret_key: hunter2\n")
+    folder = tmp_path / "eve"
+    folder.mkdir()
+    (folder / "answers.yaml").symlink_to(secret)
+    submission = read(folder)
+    assert submission.answers == {}
+    assert "hunter2" not in " ".join(submission.notes)
+    assert "secret_key" not in " ".join(submission.notes)
+    assert "answers.yaml was not found" in submission.answers_problem
+
+
+def test_symlinked_wrapper_folder_is_not_followed(tmp_path):
+    write(tmp_path / "reference" / "hw07.py", "SECRET = 1\n")
+    folder = tmp_path / "eve"
+    folder.mkdir()
+    (folder / "work").symlink_to(tmp_path / "reference")
+    submission = read(folder)
+    assert submission.files == {}
+
+
+def test_fifo_is_skipped_without_blocking(tmp_path):
+    folder = tmp_path / "eve"
+    write(folder / "answers.yaml", "1.1: 1\n")
+    os.mkfifo(folder / "hw07.py")
+    submission = read(folder)
+    assert submission.files == {}
+    assert any("not a regular file" in note for note in submission.notes)
+
+
+def test_alias_bomb_costs_the_answers_file_only(tmp_path):
+    lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"a{index}: &a{index} [" + ", ".join([f"*a{index - 1}"] * 10) + "]" for index in range(1, 10)]
+    lines += ['"2.1": *a9', '"1.1": 5']
+    write(tmp_path / "eve" / "answers.yaml", "\n".join(lines) + "\n")
+    submission = read(tmp_path / "eve")
+    assert submission.answers["1.1"].value == 5
+    assert any("expands to more than" in note for note in submission.notes)
+
+
+def test_recursive_alias_is_a_problem(tmp_path):
+    write(tmp_path / "eve" / "answers.yaml", '"2.1": &loop [*loop]\n"1.1": 5\n')
+    submission = read(tmp_path / "eve")
+    assert "2.1" in submission.problems
+    assert "alias" in submission.problems["2.1"]
+    assert submission.answers["1.1"].value == 5
+
+
+def test_deep_nesting_is_a_problem(tmp_path):
+    write(tmp_path / "eve" / "answers.yaml", '"2.1": ' + "[" * 5000 + "]" * 5000 + '\n"1.1": 5\n')
+    submission = read(tmp_path / "eve")
+    assert "nested" in submission.problems["2.1"]
+    assert submission.answers["1.1"].value == 5
+
+
+def test_encrypted_zip_member_is_skipped(tmp_path):
+    archive = tmp_path / "eve.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("answers.yaml", "1.1: 7\n")
+        handle.writestr("hw07.py", "x = 1\n")
+    # zipfile cannot encrypt, so set the "encrypted" flag of hw07.py in its
+    # local header (offset 6) and central directory entry (offset 8).
+    data = bytearray(archive.read_bytes())
+    local = data.index(b"PK\x03\x04", data.index(b"PK\x03\x04") + 4)
+    central = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02") + 4)
+    data[local + 6] |= 0x1
+    data[central + 8] |= 0x1
+    archive.write_bytes(bytes(data))
+    submission = read(archive)
+    assert submission.answers["1.1"].value == 7
+    assert submission.files == {}
+    assert any("encrypted" in note for note in submission.notes)
+
+
+def test_zip_symlink_member_is_skipped(tmp_path):
+    archive = tmp_path / "eve.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        link = zipfile.ZipInfo("hw07.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        handle.writestr(link, "/work/main/reference/hw07.py")
+    submission = read(archive)
+    assert submission.files == {}
+    assert any("symbolic link" in note for note in submission.notes)
+
+
+def test_only_needed_files_are_read(tmp_path):
+    folder = tmp_path / "eve"
+    write(folder / "answers.yaml", "1.1: 1\n")
+    write(folder / "data.csv", "1,2,3\n")
+    first = read(folder).content_hash
+    write(folder / "data.csv", "4,5,6\n")
+    assert read(folder).content_hash == first
+
+
+def test_python_file_count_is_capped(tmp_path):
+    folder = tmp_path / "eve"
+    for index in range(60):
+        write(folder / f"module{index:02d}.py", "x = 1\n")
+    submission = read(folder)
+    assert len(submission.files) == 50
+    assert any("first 50 Python files" in note for note in submission.notes)
+
+
+def test_misnamed_answers_file_is_named(tmp_path):
+    write(tmp_path / "eve" / "answer.yaml", "1.1: 1\n")
+    assert "It contains 'answer.yaml': rename it to answers.yaml." in read(tmp_path / "eve").answers_problem
+
+
+def test_unknown_part_notes_are_capped(tmp_path):
+    write(tmp_path / "eve" / "answers.yaml", "".join(f"x{index}: 1\n" for index in range(100)))
+    notes = read(tmp_path / "eve").notes
+    assert len(notes) == 11
+    assert notes[-1] == "answers.yaml answers 90 more parts that do not exist."
+
+
+def test_answer_starting_with_hash_is_explained(tmp_path):
+    write(tmp_path / "eve" / "answers.yaml", '1.1: #6\n"1.2":   # left blank\n2.1: 5\n')
+    submission = read(tmp_path / "eve")
+    assert "starts with '#'" in submission.problems["1.1"]
+    assert "1.2" not in submission.problems
+    assert "1.2" not in submission.answers

@@ -16,6 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
 
+import numpy as np
+
 from autograder.errors import SpecError
 from autograder.results import Verdict
 from autograder.spec import PartBase
@@ -140,7 +142,12 @@ class Checker(ABC):
                 f"reference check {self.part.check}() raised {type(error).__name__}: {error}",
                 "check",
             ) from error
-        passed, feedback = outcome if isinstance(outcome, tuple) else (outcome, "")
+        passed, feedback = outcome if isinstance(outcome, tuple) and len(outcome) == 2 else (outcome, "")
+        if not isinstance(passed, (bool, np.bool_)) or not isinstance(feedback, str):
+            raise self.spec_error(
+                f"reference check {self.part.check}() returned {outcome!r}; it must return True, False or (passed, feedback)",
+                "check",
+            )
         if passed:
             return Verdict.correct(feedback or "Correct.")
         return Verdict.incorrect(feedback or "Your answer does not have the required property.")

@@ -4,34 +4,35 @@ step uses: ``set`` ignores order and repeats, ``list`` compares in order."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from autograder.checkers.base import Answer, Checker, PartContext
-from autograder.checkers.values import ValueProblem, parse_list_text
+from autograder.checkers.values import ValueProblem
 from autograder.results import Verdict
 from autograder.spec import ListPart, SetPart
 
 MAX_ITEMS = 1000
 _SEPARATED = re.compile(r"[\s,;]+")
+_BRACKETS = re.compile(r"[\[\](){}]")
 
 
 def read_integers(value: Any) -> list[int] | ValueProblem:
-    """Read a list of integers: a YAML list, a string like "[6, 8]" or "6, 8",
-    or a single integer. An empty list is a valid answer."""
+    """Read a list of integers.
+
+    Accepted: a YAML list, a string like "[6, 8]", "(6, 8)" or "6, 8", a
+    single integer, and ``{6, 8}`` (which YAML reads as a mapping with empty
+    values). Brackets inside a string are ignored, since the list is flat. An
+    empty list is a valid answer.
+    """
     if isinstance(value, bool):
         return ValueProblem("Enter a list of whole numbers, such as [1, 5].")
     if isinstance(value, int):
         return [value]
+    if isinstance(value, dict) and all(item is None for item in value.values()):
+        value = list(value)
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith(("[", "(", "{")):
-            text = "[" + text[1:-1] + "]" if text[-1:] in ")]}" else text
-            parsed = parse_list_text(text)
-            if isinstance(parsed, ValueProblem):
-                return parsed
-            value = parsed
-        else:
-            value = [item for item in _SEPARATED.split(text) if item]
+        value = [item for item in _SEPARATED.split(_BRACKETS.sub(" ", value)) if item]
     if isinstance(value, float):
         value = [value]
     if not isinstance(value, list):
@@ -93,6 +94,8 @@ class _IntegerCollectionChecker(Checker):
         given, needed = set(value), set(self.expected)
         extra, absent = given - needed, needed - given
         if not extra and not absent:
+            if Counter(value) != Counter(self.expected):
+                return Verdict.incorrect("The right numbers, but some are repeated or missing a repeat.")
             return Verdict.incorrect("The right numbers, but not in the right order.")
         sentences = []
         if extra:

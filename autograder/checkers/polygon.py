@@ -17,6 +17,9 @@ from autograder.results import Verdict
 from autograder.spec import PolygonPart
 
 
+MAX_VERTICES = 500
+
+
 def simplify_vertices(points: np.ndarray, *, closed: bool, atol: float) -> np.ndarray:
     """Drop repeated points, a repeated closing point and collinear middle points."""
     vertices = [points[0]]
@@ -26,17 +29,24 @@ def simplify_vertices(points: np.ndarray, *, closed: bool, atol: float) -> np.nd
     if closed and len(vertices) > 1 and np.allclose(vertices[0], vertices[-1], atol=atol, rtol=0):
         vertices.pop()
 
-    changed = True
-    while changed and len(vertices) > 2:
-        changed = False
+    # Each pass compares a point with the last kept one and the next one, so a
+    # whole run of collinear points goes in one pass. A closed polygon needs
+    # another pass only where a run wraps around its start.
+    while len(vertices) > 2:
         count = len(vertices)
-        indexes = range(count) if closed else range(1, count - 1)
-        for index in indexes:
-            before, point, after = vertices[index - 1], vertices[index], vertices[(index + 1) % count]
-            if _collinear(before, point, after, atol):
-                del vertices[index]
-                changed = True
-                break
+        kept: list[np.ndarray] = []
+        for index, point in enumerate(vertices):
+            at_end = index == 0 or index == count - 1
+            if at_end and not closed:
+                kept.append(point)
+                continue
+            before = kept[-1] if kept else vertices[-1]
+            after = vertices[(index + 1) % count]
+            if not _collinear(before, point, after, atol):
+                kept.append(point)
+        if len(kept) == count:
+            break
+        vertices = kept
     return np.array(vertices)
 
 
@@ -94,6 +104,8 @@ class PolygonChecker(Checker):
             return ValueProblem("Enter a list of vertices, each an [x_1, x_2] pair, such as [[1, 1], [-1, 1], [-1, -1]].")
         if len(points) < 2:
             return ValueProblem("Enter at least two vertices.")
+        if len(points) > MAX_VERTICES:
+            return ValueProblem(f"Enter at most {MAX_VERTICES} vertices.")
         return points
 
     def judge(self, answer: Answer) -> Verdict:
@@ -110,8 +122,9 @@ class PolygonChecker(Checker):
             if same_shape(simplified, mistake, closed=closed, atol=atol):
                 return Verdict.incorrect(feedback)
         if len(simplified) != len(self.expected):
-            noun = "corners" if closed else "vertices"
-            return Verdict.incorrect(f"Incorrect: your answer has {len(simplified)} {noun} after removing repeated and collinear points.")
+            count = len(simplified)
+            noun = ("corner" if count == 1 else "corners") if closed else ("vertex" if count == 1 else "vertices")
+            return Verdict.incorrect(f"Incorrect: your answer has {count} {noun} after removing repeated and collinear points.")
         return Verdict.incorrect("Incorrect: the vertices do not match, in any starting point or direction.")
 
     def describe_format(self) -> str:

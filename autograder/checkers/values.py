@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import yaml
+
+from autograder.yamlsource import YAMLSyntaxError, load
 
 MAX_ENTRIES = 10_000
 MAX_TEXT_LENGTH = 100_000
@@ -32,14 +33,15 @@ class ValueProblem:
     message: str
 
 
-def read_number(value: Any, *, allow_expressions: bool) -> float | ValueProblem:
+def read_number(value: Any, *, allow_expressions: bool, text: str | None = None) -> float | ValueProblem:
     """Read one real number from a YAML value.
 
     Strings may be plain numerals or, where ``allow_expressions`` is set,
-    expressions of constants read by the expression parser.
+    expressions of constants read by the expression parser. ``text`` is the
+    value as typed, used in messages about values YAML has converted.
     """
     if isinstance(value, bool):
-        return ValueProblem(f"{str(value).lower()} is not a number.")
+        return ValueProblem(f"{text or str(value).lower()!r} is not a number.")
     if isinstance(value, (int, float)):
         number = float(value)
         if not math.isfinite(number):
@@ -64,6 +66,8 @@ def read_number(value: Any, *, allow_expressions: bool) -> float | ValueProblem:
         return ValueProblem(f"Write {text!r} as a plain number (for example 0.25 rather than 25%).")
     if re.fullmatch(r"[+-]?\d+,\d+", text):
         return ValueProblem(f"Use a decimal point rather than a comma in {text!r}.")
+    if ";" in text:
+        return ValueProblem("Separate entries with commas, not semicolons, as in [[1, 2], [3, 4]].")
     if not allow_expressions:
         return ValueProblem(f"{text!r} is not a number. Enter a decimal number such as 0.25 or 1.5e-3.")
 
@@ -94,23 +98,25 @@ def parse_list_text(text: str) -> Any | ValueProblem:
         return ValueProblem(
             f"The square brackets are unbalanced: {stripped.count('[')} '[' and {stripped.count(']')} ']'."
         )
-    try:
-        parsed = yaml.safe_load(stripped)
-    except yaml.YAMLError:
-        return ValueProblem("The list could not be read. Separate entries with commas, as in [[1, 2], [3, 4]].")
-    return _split_spaced_entries(parsed)
+    document = load(stripped, max_values=2 * MAX_ENTRIES)
+    if isinstance(document, YAMLSyntaxError):
+        return ValueProblem(f"The list could not be read ({document.message}). Separate entries with commas, as in [[1, 2], [3, 4]].")
+    return document.data
 
 
-def _split_spaced_entries(value: Any) -> Any:
-    if isinstance(value, list):
-        items: list[Any] = []
-        for item in value:
-            if isinstance(item, str) and len(item.split()) > 1:
-                items.extend(item.split())
-            else:
-                items.append(_split_spaced_entries(item))
-        return items
-    return value
+def split_spaced_numbers(value: list[Any]) -> list[Any]:
+    """Split entries such as "0.1 0.2 0.7" that hold only plain numerals
+    separated by spaces, as numpy prints arrays; other entries are kept, so
+    that an expression like "1 - 0.5" stays one entry."""
+    items: list[Any] = []
+    for item in value:
+        if isinstance(item, str):
+            pieces = item.translate(_DASHES).split()
+            if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(piece) for piece in pieces):
+                items.extend(pieces)
+                continue
+        items.append(split_spaced_numbers(item) if isinstance(item, list) else item)
+    return items
 
 
 def read_array(value: Any, *, allow_expressions: bool) -> np.ndarray | ValueProblem:
@@ -128,6 +134,9 @@ def read_array(value: Any, *, allow_expressions: bool) -> np.ndarray | ValueProb
         return ValueProblem("Enter a list in square brackets, such as [1, 2, 3] or [[1, 2], [3, 4]].")
     if not value:
         return ValueProblem("The list is empty.")
+    value = split_spaced_numbers(value)
+    if any(isinstance(item, str) and item.lstrip().startswith("(") and ")" not in item for item in value):
+        return ValueProblem("Write each row or point in square brackets, as in [[1, 1], [-1, 1]], not in parentheses.")
 
     if all(isinstance(row, list) for row in value):
         lengths = [len(row) for row in value]
