@@ -13,7 +13,7 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from autograder.errors import SandboxError, SubmissionError
+from autograder.errors import SandboxError, SpecError, SubmissionError
 from autograder.loader import ProblemSet
 from autograder.results import PartResult, SubmissionResult, Verdict
 from autograder.spec import CodePart
@@ -97,6 +97,11 @@ def _judge_answer(problem_set: ProblemSet, submission: Submission, part_id: str)
         return Verdict.missing(submission.answers_problem or "No answer was given.")
     try:
         return problem_set.checkers[part_id].judge(answer)
+    except SpecError as error:
+        # A reference check that fails on this answer: the author must fix it,
+        # and the student must not lose the other parts meanwhile.
+        logger.error("submission %s: %s", submission.name, error)
+        return Verdict("error", 0.0, UNEXPECTED)
     except Exception:  # noqa: BLE001 - one checker's bug must not stop the others
         logger.exception("checker for part %s failed on submission %s", part_id, submission.name)
         return Verdict("error", 0.0, UNEXPECTED)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from autograder.checkers import build_checker
 from autograder.checkers.base import Checker, PartContext
 from autograder.errors import ReferenceError_, SpecError
-from autograder.spec import PART_ADAPTER, PART_TYPES, CodePart, Part, SpecHeader
+from autograder.spec import PART_ADAPTER, PART_MODELS, PART_TYPES, CodePart, Part, SpecHeader
 from autograder.yamlsource import Document, YAMLSyntaxError, load
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ def load_problem_set(path: Path | str) -> ProblemSet:
     raw = dict(document.data)
     raw_parts = raw.pop("parts", None)
     header = _validate_header(raw, path, document)
+    _check_defaults(header, path, document)
     if not isinstance(raw_parts, list) or not raw_parts:
         raise SpecError("'parts' must be a non-empty list of parts", path=path, line=document.line(("parts",)))
 
@@ -183,6 +184,19 @@ def _validate_header(raw: dict[str, Any], path: Path, document: Document) -> Spe
         raise SpecError(message, path=path, line=document.line(location)) from None
 
 
+def _check_defaults(header: SpecHeader, path: Path, document: Document) -> None:
+    """Reject options under ``defaults`` that the part type does not have."""
+    for type_name, options in header.defaults.items():
+        allowed = set(PART_MODELS[type_name].model_fields) - {"id", "type", "prompt"}
+        for key in options:
+            if key not in allowed:
+                raise SpecError(
+                    f"unknown option {key!r} for {type_name} parts under 'defaults'; expected one of {', '.join(sorted(allowed))}",
+                    path=path,
+                    line=document.line(("defaults", type_name, key)),
+                )
+
+
 def _validate_parts(
     raw_parts: list[Any], header: SpecHeader, path: Path, document: Document
 ) -> list[Part]:
@@ -211,7 +225,7 @@ def _validate_parts(
 
         if part.id in seen:
             raise SpecError(
-                f"duplicate part id {part.id!r}: part {seen[part.id] + 1} has it too",
+                f"duplicate part id {part.id!r}: the part at line {document.line(('parts', seen[part.id]))} has it too",
                 path=path,
                 line=document.line(("parts", index, "id")),
                 part=part.id,
@@ -244,7 +258,7 @@ def _load_reference(
     module = importlib.util.module_from_spec(import_spec)
     try:
         import_spec.loader.exec_module(module)
-    except Exception as error:  # noqa: BLE001 - any failure is reported to the author
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - any failure is reported to the author
         frames = traceback.extract_tb(error.__traceback__)
         where = next(
             (f" at line {frame.lineno}" for frame in reversed(frames) if Path(frame.filename) == reference_path),

@@ -9,6 +9,7 @@ them for problem authors and must be kept in step with this module.
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -78,6 +79,10 @@ class Option(_Model):
     @model_validator(mode="before")
     @classmethod
     def _accept_plain_label(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("write each option in quotes: YAML reads unquoted yes, no, on and off as true or false")
+        if isinstance(data, (int, float)):
+            return {"label": str(data)}
         if isinstance(data, str):
             return {"label": data}
         return data
@@ -237,6 +242,17 @@ class CodePart(PartBase):
         return self.reference_function or self.function
 
 
+PART_MODELS: dict[str, type[PartBase]] = {
+    "expression": ExpressionPart,
+    "number": NumberPart,
+    "matrix": MatrixPart,
+    "choice": ChoicePart,
+    "set": SetPart,
+    "list": ListPart,
+    "polygon": PolygonPart,
+    "code": CodePart,
+}
+
 Part = Annotated[
     ExpressionPart | NumberPart | MatrixPart | ChoicePart | SetPart | ListPart | PolygonPart | CodePart,
     Field(discriminator="type"),
@@ -249,6 +265,20 @@ class SubmissionLayout(_Model):
 
     answers: str = "answers.yaml"
     module: str | None = None
+
+    @field_validator("answers")
+    @classmethod
+    def _plain_file_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[\w][\w.-]*", value):
+            raise ValueError(f"{value!r} must be a plain file name such as answers.yaml, with no folder")
+        return value
+
+    @field_validator("module")
+    @classmethod
+    def _python_module_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\.py", value):
+            raise ValueError(f"{value!r} must be the file name of a Python module, such as hw07.py, with no folder")
+        return value
 
 
 class SpecHeader(_Model):

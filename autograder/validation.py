@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder.checkers.base import Answer
+from autograder.errors import SpecError
 from autograder.grading import grade_submission
 from autograder.loader import ProblemSet
 from autograder.reports import format_score
@@ -52,6 +53,14 @@ def validate_problem_set(problem_set: ProblemSet, *, runner: object | None) -> V
     )
 
     problems: list[str] = []
+    for part in problem_set.parts:
+        checker = problem_set.checkers[part.id]
+        if isinstance(part, CodePart) or checker.reference_answer is None:
+            continue
+        try:
+            checker.judge(checker.reference_answer)
+        except SpecError as error:
+            problems.append(f"part {part.id}: judging the reference answer failed: {error.message}")
     for part in reference.parts:
         if part.score < part.max_score:
             problems.append(
@@ -64,7 +73,11 @@ def validate_problem_set(problem_set: ProblemSet, *, runner: object | None) -> V
     for part in problem_set.parts:
         checker = problem_set.checkers[part.id]
         for index, mistake in enumerate(part.mistakes, start=1):
-            verdict = checker.judge(Answer.of(mistake.answer))
+            try:
+                verdict = checker.judge(Answer.of(mistake.answer))
+            except SpecError as error:
+                problems.append(f"part {part.id}: judging mistake {index} failed: {error.message}")
+                continue
             if verdict.status == "correct":
                 problems.append(f"part {part.id}: mistake {index} ({mistake.answer!r}) is graded as correct")
             elif verdict.feedback != mistake.feedback:

@@ -168,3 +168,51 @@ def test_console_script_runs_without_traceback(quiz):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert completed.stderr.count("\n") == 1
+
+
+def test_validate_reports_raising_check(tmp_path):
+    write(tmp_path / "reference.py", "def picky(value):\n    raise KeyError('boom')\n")
+    spec = write(
+        tmp_path / "spec.yaml",
+        """
+        title: T
+        reference: reference.py
+        parts:
+          - id: "1"
+            type: number
+            prompt: p
+            answer: 2
+            check: picky
+        """,
+    )
+    code, out, _ = run("validate", str(spec))
+    assert code == 1
+    assert "judging the reference answer failed: reference check picky() raised KeyError: 'boom'" in out
+
+
+def test_grading_survives_raising_check(tmp_path):
+    write(tmp_path / "reference.py", "def picky(value):\n    if value > 5:\n        raise KeyError('boom')\n    return True\n")
+    spec = write(
+        tmp_path / "spec.yaml",
+        """
+        title: T
+        reference: reference.py
+        parts:
+          - id: "1"
+            type: number
+            prompt: p
+            answer: 2
+            check: picky
+          - id: "2"
+            type: number
+            prompt: q
+            answer: 3
+        """,
+    )
+    write(tmp_path / "class" / "ann" / "answers.yaml", "1: 9\n2: 3\n")
+    code, out, _ = run("grade", str(spec), str(tmp_path / "class" / "ann"), "--format", "json")
+    assert code == 0
+    parts = {part["id"]: part for part in json.loads(out)[0]["parts"]}
+    assert parts["1"]["status"] == "error"
+    assert "not your fault" in parts["1"]["feedback"]
+    assert parts["2"]["status"] == "correct"

@@ -136,3 +136,40 @@ def test_checker_error_has_line(make_spec):
     error = spec_error(make_spec, 'title: T\nparts:\n  - id: "1"\n    type: choice\n    prompt: p\n    options: [A, B]\n    answer: C\n')
     assert error.line == 7
     assert str(error).startswith(str(error.path))
+
+
+def test_module_must_be_plain_python_file(make_spec):
+    error = spec_error(make_spec, "title: T\nsubmission: {module: ../../etc/demo.py}\nparts:" + GOOD_PART)
+    assert "file name of a Python module" in str(error)
+    assert error.line == 2
+
+
+def test_module_without_py_suffix(make_spec):
+    error = spec_error(make_spec, "title: T\nsubmission: {module: demo}\nparts:" + GOOD_PART)
+    assert "such as hw07.py" in str(error)
+
+
+def test_unknown_default_option_names_defaults_line(make_spec):
+    error = spec_error(make_spec, "title: T\ndefaults:\n  choice: {rtoll: 1}\nparts:" + GOOD_PART)
+    assert "unknown option 'rtoll' for choice parts under 'defaults'" in str(error)
+    assert error.line == 3
+
+
+def test_reference_calling_exit_is_reported(make_spec):
+    with pytest.raises(ReferenceError_, match="SystemExit"):
+        make_spec("title: T\nreference: reference.py\nparts:" + GOOD_PART, reference="import sys\nsys.exit(0)\n")
+
+
+def test_recursive_alias_in_spec(make_spec):
+    error = spec_error(make_spec, "title: T\nloop: &x [*x]\nparts:" + GOOD_PART)
+    assert "alias" in str(error)
+
+
+def test_unquoted_yes_no_options(make_spec):
+    error = spec_error(make_spec, 'title: T\nparts:\n  - id: "1"\n    type: choice\n    prompt: p\n    options: [Yes, No]\n    answer: "Yes"\n')
+    assert "write each option in quotes" in str(error)
+
+
+def test_numeric_options_become_labels(make_spec):
+    problem_set = make_spec('title: T\nparts:\n  - id: "1"\n    type: choice\n    prompt: p\n    options: [1, 2, 3]\n    answer: 2\n')
+    assert problem_set.checkers["1"].labels == ["1", "2", "3"]

@@ -233,3 +233,99 @@ def test_matrix_property_check(checker_for, value, status, feedback):
     assert verdict.status == status
     if feedback is not None:
         assert verdict.feedback == feedback
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["0.0900 0.2447 0.6652"],
+        "[0.0900 0.2447 0.6652]",
+        [["0.0900 0.2447 0.6652"]],
+        "np.array([0.0900, 0.2447, 0.6652])",
+        ["e^(-1)/(e^(-1) + 1 + e)", "1/(e^(-1) + 1 + e)", "e/(e^(-1) + 1 + e)"],
+        "[e^(-1)/(e^(-1) + 1 + e), 1/(e^(-1) + 1 + e), e/(e^(-1) + 1 + e)]",
+    ],
+)
+def test_vector_layouts_students_type(checker_for, value):
+    checker = checker_for(
+        """
+        id: "v"
+        type: matrix
+        prompt: p
+        answer: [0.09003057, 0.24472847, 0.66524096]
+        rtol: 1.0e-3
+        """
+    )
+    assert checker.judge(answer(value)).status == "correct"
+
+
+def test_spaced_negative_entries_are_split(checker_for):
+    checker = checker_for(
+        """
+        id: "m"
+        type: matrix
+        prompt: p
+        answer: [[0.2447, -0.3348, 0.0900]]
+        """
+    )
+    assert checker.judge(answer([["0.2447 -0.3348 0.0900"]])).status == "correct"
+
+
+def test_spaced_expression_stays_one_entry(checker_for):
+    checker = checker_for(
+        """
+        id: "m"
+        type: matrix
+        prompt: p
+        answer: [[0.2447, 0.5]]
+        """
+    )
+    assert checker.judge(answer("[[1 - 0.7553, 0.5]]")).status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("[0.09; 0.24; 0.67]", "not semicolons"),
+        ("[(1, 1), (-1, 1), (-1, -1)]", "not in parentheses"),
+        ("[&x [1, *x]]", "alias"),
+        ("[" * 500 + "]" * 500, "nested"),
+    ],
+)
+def test_list_text_problems_are_explained(checker_for, value, message):
+    checker = checker_for(
+        """
+        id: "v"
+        type: matrix
+        prompt: p
+        answer: [0.1, 0.2, 0.7]
+        """
+    )
+    verdict = checker.judge(answer(value))
+    assert verdict.status == "invalid"
+    assert message in verdict.feedback
+
+
+def test_yaml_bool_message_uses_typed_text(checker_for):
+    from autograder.checkers.base import Answer
+
+    verdict = checker_for(NUMBER).judge(Answer(value=True, text="yes"))
+    assert verdict.feedback == "'yes' is not a number."
+
+
+def test_property_check_must_return_bool(checker_for):
+    from autograder.errors import SpecError
+
+    checker = checker_for(
+        """
+        id: "p"
+        type: matrix
+        prompt: p
+        shape: [2]
+        answer: [1, 2]
+        check: says_yes
+        """,
+        reference="def says_yes(points):\n    return 'yes'\n",
+    )
+    with pytest.raises(SpecError, match="must return True, False or"):
+        checker.judge(answer([1, 2]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from autograder.checkers.base import Answer, Checker, PartContext
@@ -22,6 +24,27 @@ CLOSE_FACTOR = 100
 
 def _decimals_phrase(decimals: int) -> str:
     return f"{decimals} decimal place{'s' if decimals != 1 else ''}"
+
+
+def significant_digits(rtol: float) -> int:
+    """Return how many significant digits make a rounded value pass ``rtol``.
+
+    Rounding to n significant digits moves a value by at most 5 * 10**-n of
+    itself, so n is the smallest integer with 5 * 10**-n <= rtol.
+    """
+    return max(1, math.ceil(math.log10(5 / rtol) - 1e-9))
+
+
+def accuracy_phrase(*, rtol: float, atol: float, decimals: int | None) -> str:
+    """Describe, for students, how accurate a numeric answer must be."""
+    if decimals is not None:
+        return f"accurate to {_decimals_phrase(decimals)}"
+    if rtol <= 0:
+        return f"within {atol:g} of the exact value"
+    phrase = f"with at least {significant_digits(rtol)} significant digits"
+    if atol >= 1e-6:
+        phrase += f" (or within {atol:g} of the exact value)"
+    return phrase
 
 
 class NumberChecker(Checker):
@@ -57,7 +80,7 @@ class NumberChecker(Checker):
         return bool(matched[0])
 
     def judge(self, answer: Answer) -> Verdict:
-        value = read_number(answer.value, allow_expressions=self.part.allow_expressions)
+        value = read_number(answer.value, allow_expressions=self.part.allow_expressions, text=answer.text)
         if isinstance(value, ValueProblem):
             return Verdict.invalid(value.message)
         if self.property_check is not None:
@@ -72,16 +95,17 @@ class NumberChecker(Checker):
                 return Verdict.incorrect(
                     f"Close, but not accurate to {_decimals_phrase(self.part.decimals)}. Round the exact value rather than an intermediate result."
                 )
-            return Verdict.incorrect("Close, but not within the required accuracy. Give more significant digits.")
+            digits = significant_digits(self.part.rtol) if self.part.rtol > 0 else None
+            advice = f"Give at least {digits} significant digits." if digits else "Give more digits."
+            return Verdict.incorrect(f"Close, but not within the required accuracy. {advice}")
         return Verdict.incorrect("Incorrect.")
 
     def describe_format(self) -> str:
         if self.part.format:
             return self.part.format
-        text = "a number"
-        if self.part.decimals is not None:
-            text += f", accurate to {_decimals_phrase(self.part.decimals)}"
-        if self.part.allow_expressions:
+        part = self.part
+        text = "a number " + accuracy_phrase(rtol=part.rtol, atol=part.atol, decimals=part.decimals)
+        if part.allow_expressions:
             text += " (an expression of constants such as e/(1+e) is also accepted)"
         return text
 
@@ -178,6 +202,7 @@ class MatrixChecker(Checker):
             text = f"{describe_shape(self.shape)} in square brackets, such as [0.1, 0.2]"
         else:
             text = f"{describe_shape(self.shape)} as a list of rows, such as [[1, 2], [3, 4]]"
-        if self.part.decimals is not None:
-            text += f", accurate to {_decimals_phrase(self.part.decimals)}"
+        part = self.part
+        if self.property_check is None:
+            text += ", " + accuracy_phrase(rtol=part.rtol, atol=part.atol, decimals=part.decimals)
         return text
