@@ -238,8 +238,18 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
-def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
-    """Grade up to ``count`` non-hostile submissions the plain way; return (graded, seconds)."""
+@dataclass
+class PlainFigures:
+    """Seconds spent by the plain way, in total and on code and expression parts."""
+
+    submissions: int = 0
+    seconds: float = 0.0
+    code_seconds: float = 0.0
+    expression_seconds: float = 0.0
+
+
+def grade_plain(spec: Path, cohort: Path, count: int) -> PlainFigures:
+    """Grade up to ``count`` non-hostile submissions the plain way, one at a time."""
     from sympy import Symbol, simplify
     from sympy.parsing.sympy_parser import convert_xor, implicit_multiplication_application, parse_expr, standard_transformations
 
@@ -261,6 +271,7 @@ def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
             references[part.id] = (local, parse_expr(str(part.answer), local_dict=local, transformations=transformations))
 
     signal.signal(signal.SIGALRM, _alarm)
+    figures = PlainFigures(submissions=len(names))
     started = time.perf_counter()
     for name in names:
         path = cohort / name if (cohort / name).exists() else cohort / f"{name}.zip"
@@ -274,6 +285,7 @@ def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
                 assert isinstance(checker, CodeChecker)
                 if "hw07.py" not in submission.files:
                     continue
+                part_started = time.perf_counter()
                 with tempfile.TemporaryDirectory() as folder:
                     (Path(folder) / "hw07.py").write_text(submission.files["hw07.py"], encoding="utf-8")
                     cases = [[a.tolist() if isinstance(a, np.ndarray) else a for a in case.args] for case in checker.cases]
@@ -284,6 +296,7 @@ def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
                         )
                     except subprocess.TimeoutExpired:
                         pass
+                figures.code_seconds += time.perf_counter() - part_started
                 continue
             answer = submission.answers.get(part.id)
             if answer is None:
@@ -293,6 +306,7 @@ def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
                 if text is None:
                     continue
                 local, reference = references[part.id]
+                part_started = time.perf_counter()
                 signal.alarm(PLAIN_EXPRESSION_SECONDS)
                 try:
                     simplify(parse_expr(text, local_dict=local, transformations=transformations) - reference) == 0  # noqa: B015
@@ -302,12 +316,14 @@ def grade_plain(spec: Path, cohort: Path, count: int) -> tuple[int, float]:
                     pass
                 finally:
                     signal.alarm(0)
+                figures.expression_seconds += time.perf_counter() - part_started
                 continue
             try:
                 problem_set.checkers[part.id].judge(answer)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a failing checker counts as judged here
                 pass
-    return len(names), time.perf_counter() - started
+    figures.seconds = time.perf_counter() - started
+    return figures
 
 
 def main() -> None:
@@ -354,12 +370,13 @@ def main() -> None:
     if args.plain > 0 and figures:
         size = min(figures)
         cohort = work / f"cohort-{size}"
-        graded, seconds = grade_plain(spec, cohort, args.plain)
-        plain_rate = seconds / graded
+        plain = grade_plain(spec, cohort, args.plain)
+        plain_rate = plain.seconds / plain.submissions
         batch_rate = figures[size].seconds / figures[size].submissions
         print(
-            f"plain  {graded:>6} submissions: {seconds:8.1f} s wall, {graded / seconds:6.1f} submissions/s "
-            f"(one at a time: fresh python per code part, parse_expr + simplify per expression)"
+            f"plain  {plain.submissions:>6} submissions: {plain.seconds:8.1f} s wall, {plain.submissions / plain.seconds:6.1f} submissions/s "
+            f"(one at a time: {plain.code_seconds:.1f} s in a fresh python per code part, "
+            f"{plain.expression_seconds:.1f} s in parse_expr + simplify per expression)"
         )
         print(f"batch is {plain_rate / batch_rate:.1f} times faster per submission than the plain way (batch of {size})")
 
