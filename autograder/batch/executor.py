@@ -149,6 +149,7 @@ class WorkerPool:
                 if worker not in self._workers:
                     _kill(worker)
             raise
+        logger.info("started %d worker processes: %s", self.jobs, ", ".join(str(worker.process.pid) for worker in self._workers))
         return [worker.info for worker in self._workers]
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Completed[Task]]:

@@ -155,6 +155,7 @@ def grade_batch(
         outcome = _grade(pool, problem_set, items, decisions, hashes, index, gradebook, layout, progress)
 
     reasons = Counter(decision.reason for decision in decisions.values())
+    logger.info("decisions: %s", ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items())))
     reused = sum(1 for decision in decisions.values() if decision.reuse)
     regraded = sum(1 for decision in decisions.values() if decision.parts)
     gradebook.finish_run(run_id, graded=len(items) - reused, reused=reused, failed=outcome.failed)

@@ -174,6 +174,9 @@ def render_summary(summary: BatchSummary) -> RenderableType:
             f"reused {stats.reused} from the gradebook {stats.gradebook}."
         ),
     ]
+    if stats.reasons:
+        decisions = ", ".join(f"{count} {reason}" for reason, count in sorted(stats.reasons.items(), key=lambda item: (-item[1], item[0])))
+        lines.append(Text(f"Why: {decisions}."))
     if stats.runner:
         lines.append(Text(f"Student code ran in: {stats.runner}"))
     if stats.distinct_answers or stats.shared_answers:

@@ -45,6 +45,7 @@ def stats(**changes: object) -> RunStats:
         "runner": "no sandbox (child process)",
         "gradebook": Path("course.sqlite3"),
         "slowest": (("ann", 1.5), ("ben", 0.5)),
+        "reasons": {"new": 3, "unchanged": 1},
     }
     values.update(changes)
     return RunStats(**values)  # type: ignore[arg-type]
@@ -106,6 +107,7 @@ def test_render_mentions_the_essentials(builder):
     text = console.export_text()
     assert "4 submissions in 2.0 s" in text
     assert "Graded 3 in full and 0 in changed parts only; reused 1 from the gradebook" in text
+    assert "Why: 3 new, 1 unchanged." in text
     assert "student code timed out" in text
     assert "e.g. dan" in text
     assert "Scores per part" in text
