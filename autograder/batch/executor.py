@@ -107,7 +107,7 @@ class WorkerPool:
         jobs: int,
         functions: WorkerFunctions,
         *,
-        start_method: str = "forkserver",
+        start_method: str = "spawn",
         task_seconds: float = 600.0,
         preload: tuple[str, ...] = (),
     ) -> None:

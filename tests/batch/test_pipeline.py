@@ -202,3 +202,13 @@ def test_files_changed_after_scan_grade_every_part(course):
         worker.shutdown()
     assert result.graded_parts is None
     assert [part["id"] for part in result.result["parts"]] == ["1", "2", "3", "4", "5"]
+
+
+def test_watchdog_outlasts_long_code_limits(tmp_path):
+    from autograder.batch.pipeline import _watchdog_seconds
+
+    long_spec = SPEC.replace("submission:\n", "limits:\n  submission_seconds: 1000\nsubmission:\n")
+    long_limits = load_problem_set(write_course(tmp_path / "long", long_spec))
+    default_limits = load_problem_set(write_course(tmp_path / "default"))
+    assert _watchdog_seconds(long_limits, 900.0) == 2060.0
+    assert _watchdog_seconds(default_limits, 900.0) == 900.0
