@@ -132,7 +132,7 @@ GRADESCOPE_VISIBILITIES = ("visible", "after_due_date", "after_published", "hidd
     help="When students may see the tests in the Gradescope results.",
 )
 @click.option("--feedback-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", help="Write one Markdown feedback file per submission into DIR.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Number of worker processes that grade in parallel.  [default: the number of CPUs]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Number of worker processes that grade in parallel.  [default: the number of CPUs]")
 @click.option(
     "--gradebook",
     "gradebook_file",
