@@ -22,10 +22,10 @@ a fresh gradebook. The script prints:
   peaks are printed.
 
 It then grades a slice of the same cohort the plain way, one submission at a
-time in this process: one fresh ``python`` per code part that imports numpy
-and the student module and runs every test case, ``parse_expr`` plus
-``simplify(answer - reference) == 0`` per expression part, and the project's
-own checkers for the other parts. Submissions with hostile code are left out
+time in this process. Each code part gets a fresh ``python`` that imports
+numpy and the student module and runs every test case. Each expression part
+gets ``parse_expr`` and ``simplify(answer - reference) == 0``. The other parts
+go to the project's own checkers. Submissions with hostile code are left out
 of that slice, because the plain way runs code without a sandbox. The plain
 way evaluates answer text with SymPy, which is acceptable here only because
 the cohort's text comes from this repository's own tables.
