@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.expressions.cache import LRUCache, normalize_answer
 from autograder.expressions.domains import DomainError, SamplePoints, sample
-from autograder.expressions.equivalence import Comparison, Target, Tolerance, build_target, compare
+from autograder.expressions.equivalence import (
+    RELIABLE_FACTOR,
+    Comparison,
+    PreciseBudget,
+    Target,
+    Tolerance,
+    build_target,
+    compare,
+)
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, caret_excerpt
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.names import FUNCTIONS, NameTable, join_names
-from autograder.expressions.nodes import Node, variables_in
+from autograder.expressions.nodes import Negate, Node, Number, variables_in
 from autograder.expressions.numeric import describe_shape, evaluate, shape_of
 from autograder.expressions.parser import Expression, parse
 from autograder.expressions.printers import to_latex, to_text
+from autograder.expressions.precise import DIGITS
 from autograder.expressions.symbolic import DEFAULT_TIME_LIMIT
 from autograder.expressions.tokens import Kind, tokenize
 from autograder.results import Reading, Verdict
@@ -26,7 +37,15 @@ from autograder.spec import ExpressionPart
 
 logger = logging.getLogger(__name__)
 
+# Wall-clock seconds for the one symbolic check that judging an answer may run.
+# Listed mistakes are compared without it, so one check costs at most about
+# this plus the 30-digit budget (equivalence.MAX_PRECISE_NODES).
 SYMBOLIC_TIME_LIMIT = DEFAULT_TIME_LIMIT
+# Answers within this many tolerances of the reference at every point get a
+# message that says they are close.
+NEAR_MISS_FACTOR = 100.0
+# Constant answers that a spec must not accept unless the reference is that constant.
+TRIVIAL_CONSTANTS = (0, 1)
 # Verdicts kept per part and cache. Identical answers repeat across students,
 # so a thousand covers the common ones. An entry for a 35-character answer
 # takes about 540 bytes (measured with tracemalloc), so both caches together
@@ -65,6 +84,7 @@ class ExpressionChecker(Checker):
             for index, mistake in enumerate(part.mistakes)
         )
         self._reject_unreachable_mistakes()
+        self._reject_trivial_constants(reference)
         self._cache: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
         self._cache_by_reading: LRUCache[Verdict] = LRUCache(CACHE_CAPACITY)
         logger.debug("part %s: expression checker with %d sample points", part.id, self.points.count)
@@ -113,14 +133,45 @@ class ExpressionChecker(Checker):
                     "mistakes", index, "answer",
                 )
 
+    def _reject_trivial_constants(self, reference: Expression) -> None:
+        """Raise ``SpecError`` if the answer 0 or 1 is accepted although the reference is not that constant.
+
+        That happens when the reference is within the tolerance of the
+        constant at every sample point, as the sigmoid's derivative is within
+        atol = 1e-9 of 0 for most z in [-800, 800]. The reference counts as
+        that constant where it differs from it by no more than its rounding
+        error can explain (``sin(pi)`` for 0), or where SymPy proves it.
+        """
+        if self.reference.shape:
+            # A constant answer is a scalar, which a vector or matrix part rejects for its shape.
+            return
+        for constant in TRIVIAL_CONSTANTS:
+            values = np.full(self.points.count, float(constant))
+            tree = Number(str(constant), Fraction(constant), False)
+            comparison = self._compare(tree, values, self.reference)
+            if comparison.outcome != "equal" or comparison.method == "symbolic":
+                continue
+            defined = self.reference.defined
+            distance = np.abs(self.reference.values[defined] - constant)
+            if not (distance > RELIABLE_FACTOR * self.reference.errors[defined]).any():
+                continue
+            largest = float(np.max(distance))
+            raise self.spec_error(
+                f"the answer {constant} would be accepted, because the reference answer {reference.text!r} is within "
+                f"the tolerance (rtol {self.part.rtol:g}, atol {self.part.atol:g}) of {constant} at every sample point "
+                f"(it differs by at most {largest:.3g}), although it is not identically {constant}; "
+                "set a smaller atol (or rtol) or a narrower domain for the variables",
+                "answer_from" if self.part.answer_from is not None else "answer",
+            )
+
     def _parse_spec_expression(self, answer: Answer | None, label: str, keys: tuple[str | int, ...]) -> Expression:
         text = answer.as_text if answer is not None else None
         if text is None:
             raise self.spec_error(f"the {label} must be a single expression written as text", *keys)
         parsed = parse(text, self.names)
         if isinstance(parsed, ExpressionFailure):
-            declared = join_names(self.part.variables) if self.part.variables else "no variables"
-            raise self.spec_error(f"the {label} {text!r} is not a valid expression (declared: {declared}):\n{parsed.message}", *keys)
+            where = f" at column {parsed.position + 1}" if parsed.position is not None else ""
+            raise self.spec_error(f"the {label} {text!r} does not parse{where}: {parsed.reason}", *keys)
         return parsed
 
     def _draw_points(self, reference: Expression) -> SamplePoints:
@@ -235,9 +286,10 @@ class ExpressionChecker(Checker):
             if error.position is not None:
                 message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
             return Verdict("invalid", 0.0, message, reading)
+        budget = PreciseBudget()
         shape = shape_of(values)
         if shape == self.reference.shape:
-            comparison = self._compare(parsed.tree, values, self.reference)
+            comparison = self._compare(parsed.tree, values, self.reference, budget)
             if comparison.outcome == "equal":
                 return Verdict.correct("Correct.", reading)
         # A listed mistake may have another shape than the reference, such as
@@ -245,16 +297,28 @@ class ExpressionChecker(Checker):
         for mistake in self.mistakes:
             if mistake.target.shape != shape:
                 continue
-            if self._compare(parsed.tree, values, mistake.target).outcome == "equal":
+            if self._compare(parsed.tree, values, mistake.target, budget, symbolic=False).outcome == "equal":
                 return Verdict.incorrect(mistake.feedback, reading)
         if shape != self.reference.shape:
             return Verdict.incorrect(
                 f"Your answer is {describe_shape(shape)}, but the answer should be {describe_shape(self.reference.shape)}.",
                 reading,
             )
-        return Verdict.incorrect(self._explain(comparison, parsed), reading)
+        if comparison.outcome == "undecided" or (
+            comparison.outcome == "overflow" and comparison.proof in ("timeout", "failed")
+        ):
+            return Verdict("error", 0.0, self._explain_undecided(comparison, parsed), reading)
+        return Verdict.incorrect(self._explain(comparison, parsed, values), reading)
 
-    def _compare(self, tree: Node, values: np.ndarray, target: Target) -> Comparison:
+    def _compare(
+        self,
+        tree: Node,
+        values: np.ndarray,
+        target: Target,
+        budget: PreciseBudget | None = None,
+        *,
+        symbolic: bool = True,
+    ) -> Comparison:
         return compare(
             tree,
             values,
@@ -262,17 +326,111 @@ class ExpressionChecker(Checker):
             self.points,
             self.tolerance,
             self.part.variables,
-            symbolic_time_limit=SYMBOLIC_TIME_LIMIT,
+            symbolic_time_limit=SYMBOLIC_TIME_LIMIT if symbolic else None,
+            budget=budget,
         )
 
-    def _explain(self, comparison: Comparison, parsed: Expression) -> str:
-        where = ""
-        if comparison.point is not None and self.part.variables:
-            shown = tuple(name for name in self.part.variables if name in parsed.variables | variables_in(self.reference.tree))
-            if shown:
-                where = f" at {self.points.describe(comparison.point, shown)}"
+    def _where(self, comparison: Comparison, parsed: Expression) -> str:
+        """Describe the comparison's sample point as `` at z = 0.5``, or return "" if there is none to show."""
+        if comparison.point is None or not self.part.variables:
+            return ""
+        shown = tuple(name for name in self.part.variables if name in parsed.variables | variables_in(self.reference.tree))
+        if not shown:
+            return ""
+        return f" at {self.points.describe(comparison.point, shown)}"
+
+    def _explain(self, comparison: Comparison, parsed: Expression, values: np.ndarray) -> str:
+        where = self._where(comparison, parsed)
         if comparison.outcome == "undefined":
             return f"Your answer is undefined{where or ' somewhere'}, where the correct expression has a value. Check for logarithms, roots or divisions that are only defined for part of the domain."
+        if comparison.outcome == "overflow":
+            return (
+                f"Your answer cannot be evaluated{where or ' at some points'}: part of it grows beyond about 10^434294, "
+                f"too large even for the grader's {DIGITS}-digit arithmetic, and simplifying it did not show it equal "
+                "to the correct expression. Rewrite it so that no part of it grows that large."
+            )
+        near_miss = self._near_miss_message(parsed, values)
+        if near_miss is not None:
+            return near_miss
         if where:
             return f"Your answer is not equivalent to the correct expression: for example, the two differ{where}."
         return "Your answer is not equivalent to the correct expression."
+
+    def _explain_undecided(self, comparison: Comparison, parsed: Expression) -> str:
+        where = self._where(comparison, parsed)
+        if comparison.outcome == "overflow":
+            cause = f"part of it is too large to evaluate{where or ' at some points'}, even with {DIGITS} digits"
+        else:
+            cause = f"its value could not be checked precisely enough{where or ' at some points'}"
+        if comparison.proof == "timeout":
+            cause += f", and the symbolic check ran out of its {SYMBOLIC_TIME_LIMIT:g}-second time limit"
+        elif comparison.proof == "failed":
+            cause += ", and the symbolic check failed (it ran out of memory or could not be run)"
+        else:
+            cause += ", and simplifying it did not show it equal to the correct expression"
+        return (
+            f"The grader could not decide whether your answer is correct: {cause}. It scores 0 for now and is "
+            "marked as a grader error, which your instructor sees for review. A simpler form of the same answer "
+            "may be decided automatically."
+        )
+
+    def _near_miss_message(self, parsed: Expression, values: np.ndarray) -> str | None:
+        """Say that an answer is close but not accurate enough, or return None if it is not close.
+
+        Close means within ``NEAR_MISS_FACTOR`` tolerances at every point
+        where the reference is defined, or, for an answer that is one decimal
+        number such as 1.61, less than one unit of its last digit away from
+        the reference there (a rounded or truncated value).
+        """
+        count = self.points.count
+        defined = self.reference.defined
+        answer = values.reshape(count, -1)[defined]
+        reference = self.reference.values.reshape(count, -1)[defined]
+        with np.errstate(all="ignore"):
+            allowed = np.maximum(self.part.rtol * np.abs(reference), self.part.atol)
+            difference = np.abs(answer - reference)
+        close = bool(np.all(difference <= NEAR_MISS_FACTOR * allowed))
+        unit = _last_digit_unit(parsed.tree)
+        if not close and unit is not None:
+            close = bool(np.all(difference < unit))
+        if not close:
+            return None
+        needed = _significant_digits(self.part.rtol)
+        if not parsed.variables:
+            accuracy = (
+                f"give at least {needed} significant digits, or an exact expression"
+                if needed is not None
+                else f"it must be within {self.part.atol:g} of the correct value"
+            )
+            return f"Your answer is close to the correct value but not accurate enough: {accuracy}."
+        accuracy = (
+            f"this part needs about {needed} significant digits"
+            if needed is not None
+            else f"this part needs it within {self.part.atol:g}"
+        )
+        return (
+            "Your answer is close to the correct expression at every point checked, but not within the tolerance: "
+            f"{accuracy}. Check for a rounded constant, such as 3.14 for pi."
+        )
+
+
+def _last_digit_unit(tree: Node) -> float | None:
+    """Return the value of one unit in the last digit of an answer that is one decimal number, such as 0.01 for 1.61."""
+    if isinstance(tree, Negate):
+        tree = tree.operand
+    if not isinstance(tree, Number) or not tree.is_decimal:
+        return None
+    mantissa, _, exponent = tree.text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 10.0 ** (int(exponent or 0) - decimals)
+
+
+def _significant_digits(rtol: float) -> int | None:
+    """Return how many significant digits a decimal needs to be within ``rtol`` of any value, or None if rtol is 0.
+
+    Rounding to k significant digits changes a value by at most 5 * 10^-k of
+    itself, so k = ceil(log10(5 / rtol)).
+    """
+    if rtol <= 0:
+        return None
+    return max(1, math.ceil(math.log10(5.0 / rtol) - 1e-9))

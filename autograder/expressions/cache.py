@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
+from autograder.expressions.limits import DEFAULT_LIMITS
+from autograder.expressions.tokens import SPACES
+
 Value = TypeVar("Value")
+
+_SPACE_RUN = re.compile("[" + re.escape("".join(sorted(SPACES))) + "]+")
 
 
 def normalize_answer(text: str) -> str:
-    """Return the cache key of an answer: surrounding space removed, inner runs of space made one."""
-    return " ".join(text.split())
+    """Return the key under which an expression answer's verdict may be cached or shared.
+
+    Surrounding white space is removed and each inner run of white space
+    becomes one ASCII space. Only the characters that the lexer itself ignores
+    between tokens count as white space (``tokens.SPACES``), so an answer and
+    its key always read as the same tokens and get the same verdict. Any other
+    space character, such as U+2003 EM SPACE, is kept, because the lexer
+    rejects it. A text longer than the answer length limit is returned
+    unchanged, because that limit counts the characters as typed.
+
+    The key is also an answer: judging the key gives the same status and
+    reading as judging the text, so batch grading may judge one key for many
+    students. Only the caret excerpt of an invalid answer's message differs,
+    because it quotes the text that was judged.
+    """
+    if len(text) > DEFAULT_LIMITS.max_length:
+        return text
+    return _SPACE_RUN.sub(" ", text).strip(" ")
 
 
 class LRUCache(Generic[Value]):

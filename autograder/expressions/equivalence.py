@@ -13,12 +13,18 @@ The rule, applied entry by entry at every sample point:
   evaluations (``rounding.py``), as in ``(1+x)^2 - x^2 - 2x`` at x = 1e8.
 - Any other failing point (the answer is NaN or infinite there, off by less
   than ``CLEAR_FACTOR`` tolerances, or off by no more than rounding can
-  explain) is re-evaluated with 30 digits in ``precise.py``. That separates overflow and rounding (``exp(z)/(1+exp(z))``
-  at z = 800) from a real domain problem (``2*log(x)`` at x < 0, which makes
-  the answer wrong) and from a real difference.
-- Only when that stays unresolved (values beyond about 10^434294), or when
-  the target is defined at fewer than ``MIN_DEFINED_POINTS`` points, does
-  SymPy try to prove the difference zero, under a time limit.
+  explain) is re-evaluated with 30 digits in ``precise.py``. That separates
+  overflow and rounding (``exp(z)/(1+exp(z))`` at z = 800) from a real domain
+  problem (``2*log(x)`` at x < 0, which makes the answer wrong) and from a
+  real difference. One check visits at most ``MAX_PRECISE_NODES`` tree nodes
+  this way (``PreciseBudget``); points beyond that stay unsettled.
+- Only when points stay unsettled (values beyond about 10^434294, or the
+  budget spent), or when the target is defined at fewer than
+  ``MIN_DEFINED_POINTS`` points, does SymPy try to prove the difference zero,
+  in a child process under a time and memory limit (``symbolic.py``).
+- If SymPy proves it, the answer is equal. Otherwise an answer that is too
+  large to evaluate at a point is ``"overflow"``, and one whose points stayed
+  unsettled for another reason is ``"undecided"``. Neither is ever equal.
 """
 
 from __future__ import annotations
@@ -26,14 +32,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from autograder.expressions.domains import SamplePoints
-from autograder.expressions.nodes import Node
+from autograder.expressions.nodes import Node, walk
 from autograder.expressions.rounding import UNIT_ROUNDOFF, evaluate_with_error
 from autograder.spec import VariableSpec
+
+if TYPE_CHECKING:
+    from autograder.expressions.symbolic import ProofOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +50,32 @@ logger = logging.getLogger(__name__)
 # rounding errors away, is a real difference.
 CLEAR_FACTOR = 1000.0
 RELIABLE_FACTOR = 4.0
-MAX_PRECISE_POINTS = 64
 MIN_DEFINED_POINTS = 3
+# Tree nodes that 30-digit evaluation may visit in one check. A node takes
+# about 10 us (measured with benchmarks/expressions.py), so this bounds that
+# work to about a quarter of a second, whatever the answer and the shapes.
+MAX_PRECISE_NODES = 25_000
 
-Outcome = Literal["equal", "different", "undefined"]
+Outcome = Literal["equal", "different", "undefined", "overflow", "undecided"]
 Method = Literal["sampling", "precise", "symbolic"]
+
+
+class PreciseBudget:
+    """The number of tree nodes that 30-digit evaluation may still visit in one check.
+
+    A checker passes one budget to every comparison of one answer, so that
+    the reference and all listed mistakes share it.
+    """
+
+    def __init__(self, nodes: int = MAX_PRECISE_NODES) -> None:
+        self.remaining = nodes
+
+    def spend(self, nodes: int) -> bool:
+        """Take ``nodes`` from the budget and return True, or return False if too few remain."""
+        if nodes > self.remaining:
+            return False
+        self.remaining -= nodes
+        return True
 
 
 @dataclass(frozen=True)
@@ -62,7 +92,8 @@ class Target:
 
     ``values`` has shape ``(count, *shape)`` and ``errors`` the same shape,
     with the estimated rounding error of each value. ``defined`` marks the
-    points where every entry is finite.
+    points where every entry is finite. ``size`` is the number of nodes in
+    the tree, which one 30-digit evaluation visits.
     """
 
     tree: Node
@@ -70,6 +101,7 @@ class Target:
     errors: np.ndarray
     shape: tuple[int, ...]
     defined: np.ndarray
+    size: int
 
     @classmethod
     def build(cls, tree: Node, values: np.ndarray, errors: np.ndarray | None = None) -> Target:
@@ -78,7 +110,7 @@ class Target:
         defined = np.isfinite(flat).all(axis=1)
         if errors is None:
             errors = np.zeros_like(values)
-        return cls(tree, values, errors, tuple(values.shape[1:]), defined)
+        return cls(tree, values, errors, tuple(values.shape[1:]), defined, tree_size(tree))
 
 
 MAX_REFERENCE_REPAIRS = 256
@@ -111,11 +143,28 @@ def build_target(tree: Node, values: np.ndarray, points: SamplePoints) -> Target
 
 @dataclass(frozen=True)
 class Comparison:
-    """The outcome of a comparison and, when not equal, a sample point that shows why."""
+    """The outcome of a comparison and, when not equal, a sample point that shows why.
+
+    ``proof`` is what the symbolic check returned, when it ran.
+    """
 
     outcome: Outcome
     point: int | None = None
     method: Method = "sampling"
+    proof: ProofOutcome | None = None
+
+
+@dataclass(frozen=True)
+class _Unsettled:
+    """Points that 30-digit evaluation could not settle.
+
+    ``overflow`` is the first point where the answer is too large to
+    evaluate even with 30 digits. ``points`` lists every unsettled point,
+    including that one, in order.
+    """
+
+    overflow: int | None
+    points: tuple[int, ...]
 
 
 def compare(
@@ -126,11 +175,15 @@ def compare(
     tolerance: Tolerance,
     variables: Mapping[str, VariableSpec],
     *,
-    symbolic_time_limit: float,
+    symbolic_time_limit: float | None,
+    budget: PreciseBudget | None = None,
 ) -> Comparison:
     """Compare an answer (its tree and its values at the points) with ``target``.
 
-    The caller has checked that the shapes agree.
+    The caller has checked that the shapes agree. ``symbolic_time_limit``
+    ``None`` skips the symbolic check, which then counts as unproved.
+    ``budget`` bounds the 30-digit work, and is fresh for each call if not
+    given.
     """
     count = points.count
     answer = values.reshape(count, -1)
@@ -154,42 +207,84 @@ def compare(
         return Comparison("different", int(np.argmax(clear)))
 
     suspects = np.flatnonzero(defined & ~entry_match.all(axis=1))
-    unresolved: list[int] = []
+    unsettled = _Unsettled(None, ())
     if suspects.size:
-        from autograder.expressions import precise
-
-        for point in suspects[:MAX_PRECISE_POINTS].tolist():
-            for entry in np.flatnonzero(~entry_match[point]).tolist():
-                env = _point_env(points, point, entry)
-                answer_value = precise.evaluate_at(tree, env)
-                target_value = precise.evaluate_at(target.tree, env)
-                answer_undefined = isinstance(answer_value, str) and answer_value == "undefined"
-                if answer_undefined and not isinstance(target_value, str):
-                    return Comparison("undefined", point, "precise")
-                if isinstance(answer_value, str) or isinstance(target_value, str):
-                    unresolved.append(point)
-                    continue
-                if not precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
-                    return Comparison("different", point, "precise")
-        unresolved.extend(suspects[MAX_PRECISE_POINTS:].tolist())
+        settled = _settle_precisely(tree, target, points, tolerance, suspects, entry_match, budget or PreciseBudget())
+        if isinstance(settled, Comparison):
+            return settled
+        unsettled = settled
 
     defined_count = int(defined.sum())
-    if not unresolved and defined_count >= min(MIN_DEFINED_POINTS, count):
+    if not unsettled.points and defined_count >= min(MIN_DEFINED_POINTS, count):
         return Comparison("equal", method="precise" if suspects.size else "sampling")
 
-    from autograder.expressions import symbolic
+    proof: ProofOutcome = "unproved"
+    if symbolic_time_limit is not None:
+        from autograder.expressions import symbolic
 
-    proved = symbolic.prove_equal(tree, target.tree, variables, symbolic_time_limit)
-    if proved:
-        return Comparison("equal", method="symbolic")
-    if unresolved:
-        return Comparison("different", unresolved[0], "symbolic")
+        proof = symbolic.prove_equal(tree, target.tree, variables, symbolic_time_limit)
+    if proof == "proved":
+        return Comparison("equal", method="symbolic", proof=proof)
+    if unsettled.overflow is not None:
+        return Comparison("overflow", unsettled.overflow, "symbolic", proof)
+    if unsettled.points:
+        return Comparison("undecided", unsettled.points[0], "symbolic", proof)
     if defined_count == 0:
-        return Comparison("different", method="symbolic")
+        return Comparison("different", method="symbolic", proof=proof)
     # NOTE: with fewer than MIN_DEFINED_POINTS defined points and no proof,
     # agreement at those few points is all the evidence there is.
     logger.info("accepted on %d defined sample points without a symbolic proof", defined_count)
-    return Comparison("equal", method="sampling")
+    return Comparison("equal", method="sampling", proof=proof)
+
+
+def _settle_precisely(
+    tree: Node,
+    target: Target,
+    points: SamplePoints,
+    tolerance: Tolerance,
+    suspects: np.ndarray,
+    entry_match: np.ndarray,
+    budget: PreciseBudget,
+) -> Comparison | _Unsettled:
+    """Re-evaluate the failing entries of the suspect points with 30 digits.
+
+    Returns a decisive comparison (``"undefined"`` or ``"different"``) as soon
+    as one entry gives one, or else the points left unsettled: where either
+    side is too large to evaluate, and every point that the budget no longer
+    covers.
+    """
+    from autograder.expressions import precise
+
+    answer_size = tree_size(tree)
+    overflow: int | None = None
+    unsettled: list[int] = []
+    suspect_points = suspects.tolist()
+    for index, point in enumerate(suspect_points):
+        for entry in np.flatnonzero(~entry_match[point]).tolist():
+            if not budget.spend(answer_size + target.size):
+                unsettled.extend(suspect_points[index:])
+                return _Unsettled(overflow, tuple(unsettled))
+            env = _point_env(points, point, entry)
+            answer_value = precise.evaluate_at(tree, env)
+            target_value = precise.evaluate_at(target.tree, env)
+            if isinstance(answer_value, str):
+                if answer_value == "undefined" and not isinstance(target_value, str):
+                    return Comparison("undefined", point, "precise")
+                if answer_value == "unresolved" and overflow is None:
+                    overflow = point
+                unsettled.append(point)
+                break
+            if isinstance(target_value, str):
+                unsettled.append(point)
+                break
+            if not precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
+                return Comparison("different", point, "precise")
+    return _Unsettled(overflow, tuple(unsettled))
+
+
+def tree_size(tree: Node) -> int:
+    """Return the number of nodes in ``tree``."""
+    return sum(1 for _ in walk(tree))
 
 
 def _point_env(points: SamplePoints, point: int, entry: int) -> dict[str, float]:

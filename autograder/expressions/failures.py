@@ -16,11 +16,18 @@ class ExpressionFailure:
 
     ``message`` is complete and ready to show: when ``position`` is known it ends
     with the answer (or an excerpt of it) and a caret line under the character
-    at ``position``, an index into the text as typed.
+    at ``position``, an index into the text as typed. ``reason`` is the first
+    part alone, one line without the excerpt, for messages that give the
+    position as a column instead.
     """
 
     message: str
     position: int | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.reason:
+            object.__setattr__(self, "reason", self.message)
 
 
 class ExpressionError(Exception):
@@ -53,7 +60,7 @@ def failure_at(text: str, message: str, position: int | None) -> ExpressionFailu
     """Build a failure whose message ends with the caret excerpt when the position is known."""
     if position is None:
         return ExpressionFailure(message)
-    return ExpressionFailure(f"{message}\n{caret_excerpt(text, position)}", position)
+    return ExpressionFailure(f"{message}\n{caret_excerpt(text, position)}", position, message)
 
 
 def _display_width(text: str) -> int:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from types import MappingProxyType
+from typing import NamedTuple
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.nodes import (
@@ -32,9 +34,12 @@ class Limits:
     keeps every recursive walk of the tree far below Python's recursion limit.
     ``max_exponent`` bounds a constant exponent such as the 2000 in
     ``x^2000``, ``max_factorial`` a constant factorial argument, and
-    ``max_magnitude`` every constant subexpression, so that exact arithmetic in
-    SymPy never meets a number with millions of digits. ``max_number_digits``
-    bounds one literal, ``max_number_exponent`` its scientific exponent.
+    ``max_magnitude`` every constant subexpression. ``max_exact_digits`` bounds
+    the estimated number of digits of the exact fractions that SymPy would
+    build for a power, such as the 30-million-digit numerator of
+    ``((123/124)^1000)^1000``, whose size as a float is harmless.
+    ``max_number_digits`` bounds one literal, ``max_number_exponent`` its
+    scientific exponent.
     """
 
     max_length: int = 1000
@@ -42,6 +47,7 @@ class Limits:
     max_exponent: float = 1000.0
     max_factorial: int = 170
     max_magnitude: float = 1e308
+    max_exact_digits: float = 20_000.0
     max_number_digits: int = 60
     max_number_exponent: int = 300
 
@@ -50,52 +56,82 @@ DEFAULT_LIMITS = Limits()
 
 
 def check_sizes(tree: Node, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Raise ``ExpressionError`` if a constant exponent, factorial or value is too large.
+    """Raise ``ExpressionError`` if a constant exponent, factorial or value, or an exact value, is too large.
 
-    Every constant subtree is folded once, bottom up, in floating point (so the
-    check itself is cheap and cannot hang). A power with a variable base but a
-    constant exponent, such as ``x^5000``, is checked too.
+    Every subtree is folded once, bottom up, in floating point (so the check
+    itself is cheap and cannot hang). A power with a variable base but a
+    constant exponent, such as ``x^5000``, is checked too. Next to each value
+    the fold estimates how many digits SymPy's exact fractions would need for
+    the subtree (``_Folded``), and a power above ``max_exact_digits`` is
+    rejected. Only powers multiply digits: a factorial's argument is at most
+    ``max_factorial``, and the literals of a 1000-character sum add up to
+    about 50,000 digits at most.
     """
     _fold(tree, limits)
 
 
-def _fold(node: Node, limits: Limits) -> float | None:
-    """Return the float value of a constant subtree, ``None`` if it has a variable.
+class _Folded(NamedTuple):
+    """What the size check knows about a subtree.
 
-    NaN stands for a constant that is undefined (``log(-1)``, ``1/0``); only
-    evaluation decides what that means for the answer.
+    ``value`` is its float value, or ``None`` if it has a variable. NaN stands
+    for a constant that is undefined (``log(-1)``, ``1/0``); only evaluation
+    decides what that means for the answer. ``exposed`` estimates the decimal
+    digits of the exact fractions in the subtree that a power multiplies:
+    SymPy turns ``(2/3 * x)^1000`` into ``2^1000/3^1000 * x^1000``.
+    ``opaque`` counts the digits that stay inside a function, such as the 2/3
+    in ``exp(2/3)``, whose powers SymPy does not expand.
     """
+
+    value: float | None
+    exposed: float
+    opaque: float
+
+    @property
+    def digits(self) -> float:
+        return self.exposed + self.opaque
+
+
+def _fold(node: Node, limits: Limits) -> _Folded:
     if isinstance(node, Number):
-        value = float(node.value)
-        return _checked(value, node, limits)
+        value = _checked(float(node.value), node, limits)
+        return _Folded(value, _fraction_digits(node.value), 0.0)
     if isinstance(node, Variable):
-        return None
+        return _Folded(None, 0.0, 0.0)
     if isinstance(node, Constant):
-        return math.e if node.name == "e" else math.pi
+        return _Folded(math.e if node.name == "e" else math.pi, 0.0, 0.0)
     parts = [_fold(child, limits) for child in children(node)]
-    if any(part is None for part in parts):
-        if isinstance(node, Power) and parts[1] is not None:
-            _check_exponent(parts[1], node, limits)
-        if isinstance(node, Factorial) and parts[0] is not None:
-            _check_factorial(parts[0], node, limits)
-        return None
-    values = [part for part in parts if part is not None]
+    value = _fold_value(node, [part.value for part in parts], limits)
+    exposed, opaque = _fold_digits(node, parts, value)
     if isinstance(node, Power):
-        _check_exponent(values[1], node, limits)
-        return _checked(_power(values[0], values[1], node, limits), node, limits)
+        _check_exact_digits(exposed + opaque, node, limits)
+    return _Folded(value, exposed, opaque)
+
+
+def _fold_value(node: Node, values: list[float | None], limits: Limits) -> float | None:
+    """Return the float value of ``node`` from its children's, checking exponents and factorials."""
+    if any(value is None for value in values):
+        if isinstance(node, Power) and values[1] is not None:
+            _check_exponent(values[1], node, limits)
+        if isinstance(node, Factorial) and values[0] is not None:
+            _check_factorial(values[0], node, limits)
+        return None
+    known = [value for value in values if value is not None]
+    if isinstance(node, Power):
+        _check_exponent(known[1], node, limits)
+        return _checked(_power(known[0], known[1], node, limits), node, limits)
     if isinstance(node, Factorial):
-        _check_factorial(values[0], node, limits)
-        return _checked(_apply("factorial", values, node, limits), node, limits)
+        _check_factorial(known[0], node, limits)
+        return _checked(_apply("factorial", known, node, limits), node, limits)
     if isinstance(node, Negate):
-        return -values[0]
+        return -known[0]
     if isinstance(node, Sum):
         total = 0.0
-        for value, subtract in zip(values, node.subtract):
+        for value, subtract in zip(known, node.subtract):
             total = total - value if subtract else total + value
         return _checked(total, node, limits)
     if isinstance(node, Product):
         result = 1.0
-        for value, divide in zip(values, node.divide):
+        for value, divide in zip(known, node.divide):
             if divide:
                 result = result / value if value != 0 else math.nan
             else:
@@ -103,8 +139,53 @@ def _fold(node: Node, limits: Limits) -> float | None:
         return _checked(result, node, limits)
     assert isinstance(node, Call)
     if node.function == "factorial":
-        _check_factorial(values[0], node, limits)
-    return _checked(_apply(node.function, values, node, limits), node, limits)
+        _check_factorial(known[0], node, limits)
+    return _checked(_apply(node.function, known, node, limits), node, limits)
+
+
+def _fold_digits(node: Node, parts: list[_Folded], value: float | None) -> tuple[float, float]:
+    """Estimate the exposed and opaque exact digits of ``node`` (see ``_Folded``).
+
+    Sums and products add the digits of their operands, a power with a
+    constant exponent p multiplies the exposed digits by |p|, and ``n!`` has
+    about log10(n!) digits. This is meant as an upper bound of what SymPy's
+    automatic evaluation builds (as SymPy 1.14 does for the examples in
+    ``_Folded``). ``simplify`` may build more, which the time and memory
+    limits in ``symbolic.py`` bound.
+    """
+    if isinstance(node, (Negate, Sum, Product)):
+        return sum(part.exposed for part in parts), sum(part.opaque for part in parts)
+    if isinstance(node, Power):
+        base, exponent = parts
+        if exponent.value is None:
+            return 0.0, base.digits + exponent.digits
+        scale = abs(exponent.value) if math.isfinite(exponent.value) else 1.0
+        return base.exposed * max(1.0, scale), base.opaque + exponent.digits
+    if isinstance(node, Factorial) or (isinstance(node, Call) and node.function == "factorial"):
+        operand = parts[0]
+        if operand.value is None or not math.isfinite(operand.value) or operand.value < 0:
+            return 0.0, operand.digits
+        return operand.exposed + math.lgamma(operand.value + 1.0) / math.log(10) + 1.0, operand.opaque
+    assert isinstance(node, Call)
+    if node.function in ("sqrt", "abs"):
+        return parts[0].exposed, parts[0].opaque
+    return 0.0, sum(part.digits for part in parts)
+
+
+def _fraction_digits(value: Fraction) -> float:
+    """Return about how many decimal digits the numerator and denominator of ``value`` have together."""
+    bits = abs(value.numerator).bit_length() + value.denominator.bit_length()
+    return bits * math.log10(2) + 1.0
+
+
+def _check_exact_digits(digits: float, node: Node, limits: Limits) -> None:
+    if digits > limits.max_exact_digits:
+        raise ExpressionError(
+            f"This power is too large to compute exactly: written as a fraction, it would have about "
+            f"{digits:,.0f} digits, but exact values are limited to {limits.max_exact_digits:,.0f} digits. "
+            "Simplify it, or use a smaller exponent.",
+            node.span[0],
+        )
 
 
 def _checked(value: float, node: Node, limits: Limits) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -92,6 +93,14 @@ FORBIDDEN: Mapping[str, str] = MappingProxyType(
 )
 
 
+# Names that a student may type for a value that cannot be graded, with what they stand for.
+_NOT_A_NUMBER: Mapping[str, str] = MappingProxyType(
+    {"nan": "NaN (not a number)", "inf": "infinity", "infinity": "infinity"}
+)
+
+_LETTERS_AND_DIGITS = re.compile(r"(?P<letters>[A-Za-z]+)(?P<digits>[0-9]+)")
+
+
 def name_key(name: str) -> str:
     """Return the lookup key of a name: ``x_1``, ``x1`` and ``x_{1}`` all give ``x1``."""
     return name.replace("_", "").replace("{", "").replace("}", "")
@@ -132,23 +141,38 @@ class NameTable:
             return Resolved("constant", CONSTANTS[key])
         return None
 
-    def unknown_name_message(self, text: str, key: str) -> str:
-        """Describe an unknown or forbidden name, with a suggestion when one is close."""
-        if key in FORBIDDEN and key not in self._variable_keys:
+    def unknown_name_message(self, text: str, key: str, *, typed: str = "") -> str:
+        """Describe an unknown or forbidden name, with a suggestion when one is close.
+
+        ``typed`` is the name as typed when that differs from ``text``, as
+        ``σ`` does from ``sigma``: the message then says how it was read.
+        """
+        if key in FORBIDDEN and key not in self._variable_keys and not typed:
             return FORBIDDEN[key]
-        message = f"Unknown name '{text}'."
+        if key.lower() in _NOT_A_NUMBER and self._split_into_names(key, self._known()) is None:
+            return f"'{text}' stands for {_NOT_A_NUMBER[key.lower()]}, which is not a number that can be graded: type an expression with a finite value."
+        if typed:
+            message = f"'{typed}' was read as {text}, and {text} is not a variable or function of this part."
+        else:
+            message = f"Unknown name '{text}'."
         suggestion = self.suggest(key)
         if suggestion:
             message += f" Did you mean {suggestion}?"
-        elif self.variables:
+        if self.variables and (typed or not suggestion):
             message += f" The variables of this part are {_join_names(self.variables)}."
-        else:
+        elif not self.variables and not suggestion:
             message += " This part has no variables: use numbers, e, pi and functions such as log."
         return message
 
     def suggest(self, key: str) -> str | None:
-        """Suggest a known name close to ``key``, or a product of known names it splits into."""
-        known = {**{k: v for k, v in self._variable_keys.items()}, **{c: c for c in CONSTANTS}}
+        """Suggest a known name close to ``key``, or a product of known names it splits into.
+
+        In order: the same name in another case (``Sin`` for ``sin``), a
+        product of known names (``x*y`` for ``xy``), the same letters with the
+        subscript digits reordered (``w_01`` for ``w10``), then the closest
+        spelling by edit distance.
+        """
+        known = self._known()
         for candidate, name in known.items():
             if candidate.lower() == key.lower():
                 return f"'{name}'"
@@ -158,11 +182,18 @@ class NameTable:
         split = self._split_into_names(key, known)
         if split is not None:
             return "'" + "*".join(split) + "'"
+        reordered = _reordered_subscript(key, known)
+        if reordered is not None:
+            return f"'{reordered}'"
         close = difflib.get_close_matches(key, list(known) + list(FUNCTIONS), n=1, cutoff=0.6)
         if close:
             match = close[0]
             return f"'{known.get(match, match)}'"
         return None
+
+    def _known(self) -> dict[str, str]:
+        """Map the key of every declared variable and constant to its name."""
+        return {**self._variable_keys, **{constant: constant for constant in CONSTANTS}}
 
     @staticmethod
     def _split_into_names(key: str, known: Mapping[str, str]) -> list[str] | None:
@@ -182,6 +213,28 @@ class NameTable:
         if result is None or len(result) < 2:
             return None
         return result
+
+
+def _reordered_subscript(key: str, known: Mapping[str, str]) -> str | None:
+    """Return the known name whose key has the letters of ``key`` and its digits in another order.
+
+    ``w10`` finds ``w_01``: a student who swapped the indices of a weight is
+    better served by that than by ``w_21``, which is one edit away. When
+    several names qualify, the one closest by edit distance wins.
+    """
+    match = _LETTERS_AND_DIGITS.fullmatch(key)
+    if match is None or len(match.group("digits")) < 2:
+        return None
+    letters, digits = match.group("letters"), sorted(match.group("digits"))
+    candidates = []
+    for candidate in known:
+        other = _LETTERS_AND_DIGITS.fullmatch(candidate)
+        if other is not None and other.group("letters") == letters and sorted(other.group("digits")) == digits:
+            candidates.append(candidate)
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda candidate: difflib.SequenceMatcher(None, key, candidate).ratio())
+    return known[best]
 
 
 def _join_names(names: tuple[str, ...]) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
-from autograder.expressions.names import FunctionInfo, NameTable
+from autograder.expressions.names import FUNCTIONS, FunctionInfo, NameTable
 from autograder.expressions.nodes import (
     Call,
     Constant,
@@ -53,7 +53,7 @@ from autograder.expressions.nodes import (
     decimal_literals,
     variables_in,
 )
-from autograder.expressions.tokens import Kind, Token, number_value, tokenize
+from autograder.expressions.tokens import SQUARE_ROOT, Kind, Token, number_value, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +99,12 @@ class _Parser:
         power    = postfix ("^" exponent)?
         exponent = ("+" | "-") exponent | power
         postfix  = atom "!"*
-        atom     = NUMBER | variable | constant | call | "(" sum ")"
+        atom     = NUMBER | variable | constant | call | root | "(" sum ")"
         call     = function ("^" INTEGER)? "(" sum ("," sum)* ")"
+        root     = "√" ("(" sum ")" | NUMBER | variable | constant | call | root)
+
+    A root without brackets takes one atom, so ``√x y`` is ``sqrt(x)*y``,
+    and ``√x^2`` and ``√x!`` are rejected as ambiguous.
     """
 
     def __init__(self, tokens: list[Token], names: NameTable, limits: Limits) -> None:
@@ -252,9 +256,12 @@ class _Parser:
 
     def parse_name(self, depth: int) -> Node:
         token = self.advance()
+        if token.text == SQUARE_ROOT:
+            return self.parse_root(token, depth)
         resolved = self.names.resolve(token.key)
         if resolved is None:
-            raise ExpressionError(self.names.unknown_name_message(token.text, token.key), token.start)
+            message = self.names.unknown_name_message(token.text, token.key, typed=token.typed)
+            raise ExpressionError(message, token.start)
         span = (token.start, token.end)
         if resolved.kind == "variable":
             return Variable(resolved.name, span=span)
@@ -293,6 +300,29 @@ class _Parser:
         if power is not None:
             call = Power(call, power, span=call.span)
         return call
+
+    def parse_root(self, root: Token, depth: int) -> Node:
+        """Read the square root sign: ``√(x + 1)``, or ``√`` before one name, number or call."""
+        following = self.peek()
+        if following.kind is Kind.OPEN or self.is_operator(following, "^"):
+            return self.parse_call(root, FUNCTIONS["sqrt"], depth)
+        if following.kind not in (Kind.NAME, Kind.NUMBER):
+            raise ExpressionError("A value is missing after '√': write √x, √2 or √(x + 1).", following.start)
+        self.check_depth(depth + 1, following)
+        operand = self.parse_atom(depth + 1)
+        after = self.peek()
+        if self.is_operator(after, "^", "!"):
+            argument = self.source_of(operand)
+            examples = f"√({argument}^2) or √({argument})^2" if after.text == "^" else f"√({argument}!) or √({argument})!"
+            raise ExpressionError(
+                f"This '{after.text}' after √{argument} is ambiguous: use brackets to show what the root covers, as in {examples}.",
+                after.start,
+            )
+        return Call("sqrt", (operand,), span=(root.start, self.previous_end()))
+
+    def source_of(self, node: Node) -> str:
+        """Return the tokens of ``node`` as the lexer read them, joined without spaces."""
+        return "".join(token.text for token in self.tokens if node.span[0] <= token.start and token.end <= node.span[1])
 
     def parse_function_power(self, name: Token) -> Number | None:
         """Read the ``^2`` of ``sin^2(x)``, which means ``sin(x)^2``."""

@@ -1,4 +1,4 @@
-"""Conversion of expression trees to SymPy and a time-limited symbolic equality check.
+"""Conversion of expression trees to SymPy, and a symbolic equality check in a child process.
 
 SymPy is imported on first use, never when this module is imported, because
 it costs tens of megabytes in every grading process. Objects are built from
@@ -7,16 +7,25 @@ A vector or matrix variable becomes a matrix of scalar symbols, one per entry,
 and every operation acts entry by entry, as in ``numeric.py``. So ``x*x`` for
 a column vector ``x`` is the elementwise square, and SymPy never treats a
 vector as one commuting scalar.
+
+``prove_equal`` runs SymPy in a forked child process, because one SymPy call
+can spend minutes or gigabytes inside a single C operation (such as building
+a fraction with millions of digits) that no in-process timer can interrupt.
+The child gets a CPU-time limit and an address-space limit, and the parent
+kills it once the wall-clock time limit has passed.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
+import math
+import os
+import resource
+import select
+import signal
 import time
 from collections.abc import Callable, Mapping
-from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from autograder.expressions.nodes import (
     Call,
@@ -37,15 +46,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIME_LIMIT = 2.0
+# Wall-clock seconds that one proof may take, including the fork.
+DEFAULT_TIME_LIMIT = 1.0
+# Bytes of address space that the child may add to what it inherits.
+DEFAULT_MEMORY_LIMIT = 512 * 2**20
 
+ProofOutcome = Literal["proved", "unproved", "timeout", "failed"]
 
-class SymbolicTimeout(BaseException):
-    """Raised inside SymPy when the time limit passes.
-
-    It derives from ``BaseException`` so that SymPy's own ``except Exception``
-    blocks do not swallow it.
-    """
+# The one byte that the child writes to the pipe, by outcome.
+_CHILD_CODES: Mapping[bytes, ProofOutcome] = {b"P": "proved", b"U": "unproved", b"M": "failed", b"E": "failed"}
 
 
 def make_symbols(variables: Mapping[str, VariableSpec]) -> dict[str, Any]:
@@ -95,7 +104,11 @@ def _assumptions(spec: VariableSpec) -> dict[str, bool]:
 
 
 def to_sympy(tree: Node, symbols: Mapping[str, Any]) -> Any:
-    """Build the SymPy expression (or immutable matrix) of ``tree``."""
+    """Build the SymPy expression (or immutable matrix) of ``tree``, in this process.
+
+    Call it only on trees that passed ``limits.check_sizes``, whose exact
+    values SymPy can build quickly. ``prove_equal`` converts in its child.
+    """
     import sympy
 
     return _Converter(sympy, symbols).run(tree)
@@ -188,24 +201,27 @@ def prove_equal(
     target: Node,
     variables: Mapping[str, VariableSpec],
     time_limit: float = DEFAULT_TIME_LIMIT,
-) -> bool | None:
-    """Try to prove ``answer - target`` is identically zero on the variables' domains.
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+) -> ProofOutcome:
+    """Try to prove ``answer - target`` identically zero on the variables' domains.
 
-    Returns ``True`` when SymPy simplifies every entry of the difference to
-    zero, and ``None`` when it does not, fails, or runs out of time: failing to
-    simplify to zero proves nothing either way.
+    Returns ``"proved"`` when SymPy simplifies every entry of the difference
+    to zero, and ``"unproved"`` when ``simplify`` finished without reaching
+    zero, which proves nothing either way. ``"timeout"`` means that the child
+    was killed after ``time_limit`` seconds, and ``"failed"`` that SymPy
+    raised, the child ran out of its ``memory_limit`` bytes, or no child could
+    be started.
     """
+    import sympy  # noqa: F401 - imported once in this process, so that every child inherits it
+
     started = time.perf_counter()
-    try:
-        proved = _with_time_limit(lambda: _difference_is_zero(answer, target, variables), time_limit)
-    except SymbolicTimeout:
-        logger.info("symbolic check timed out after %.2f s", time_limit)
-        return None
-    except (Exception, RecursionError) as error:  # noqa: BLE001 - any SymPy failure means "not proved"
-        logger.info("symbolic check failed with %s: %s", type(error).__name__, error)
-        return None
-    logger.debug("symbolic check finished in %.1f ms", (time.perf_counter() - started) * 1000)
-    return True if proved else None
+    outcome = run_in_child(lambda: _difference_is_zero(answer, target, variables), time_limit, memory_limit)
+    elapsed = (time.perf_counter() - started) * 1000
+    if outcome in ("timeout", "failed"):
+        logger.info("symbolic check %s after %.1f ms", "timed out" if outcome == "timeout" else "failed", elapsed)
+    else:
+        logger.debug("symbolic check %s in %.1f ms", outcome, elapsed)
+    return outcome
 
 
 def _difference_is_zero(answer: Node, target: Node, variables: Mapping[str, VariableSpec]) -> bool:
@@ -218,25 +234,104 @@ def _difference_is_zero(answer: Node, target: Node, variables: Mapping[str, Vari
     return all(sympy.simplify(entry) == 0 for entry in entries)
 
 
-def _with_time_limit(function: Callable[[], bool], seconds: float) -> bool:
-    """Run ``function`` and raise ``SymbolicTimeout`` in it once ``seconds`` have passed.
+def run_in_child(check: Callable[[], bool], time_limit: float, memory_limit: int) -> ProofOutcome:
+    """Run ``check`` in a forked child and return ``"proved"`` if it returned true.
 
-    The check runs at every Python function call, through ``sys.settrace``,
-    so it works in any thread, unlike an alarm signal. A single long C-level
-    operation cannot be interrupted, which is why ``limits.check_sizes`` keeps
-    huge integers out of the tree. The previous trace function (a debugger or
-    coverage tool) is restored afterwards.
+    The child may use ``time_limit`` seconds of wall-clock time (it is killed
+    with SIGKILL after that) and ``memory_limit`` bytes of address space on
+    top of what it inherits. Returns ``"unproved"`` if ``check`` returned
+    false, ``"timeout"`` if the child was killed for time, and ``"failed"`` if
+    ``check`` raised (``MemoryError`` included), the child died otherwise, or
+    the fork failed. Linux only, as is the rest of the grader.
     """
-    deadline = time.monotonic() + seconds
-    previous = sys.gettrace()
-
-    def tracer(frame: FrameType, event: str, arg: object) -> None:
-        if time.monotonic() > deadline:
-            raise SymbolicTimeout
-        return None
-
-    sys.settrace(tracer)
+    read_end, write_end = os.pipe()
     try:
-        return function()
+        pid = os.fork()
+    except OSError as error:
+        os.close(read_end)
+        os.close(write_end)
+        logger.warning("symbolic check not run: fork failed: %s", error)
+        return "failed"
+    if pid == 0:
+        os.close(read_end)
+        _run_child(check, write_end, time_limit, memory_limit)
+    os.close(write_end)
+    try:
+        return _await_child(pid, read_end, time_limit)
     finally:
-        sys.settrace(previous)
+        os.close(read_end)
+
+
+def _run_child(check: Callable[[], bool], write_end: int, time_limit: float, memory_limit: int) -> NoReturn:
+    """Run ``check`` in the child, write its one-byte outcome and exit without cleanup.
+
+    ``os._exit`` skips the parent's ``atexit`` handlers and buffered output,
+    which belong to the parent.
+    """
+    code = b"E"
+    try:
+        _limit_resources(time_limit, memory_limit)
+        code = b"P" if check() else b"U"
+    except MemoryError:
+        code = b"M"
+    except BaseException:  # noqa: BLE001 - any failure in the child means "not proved"
+        code = b"E"
+    finally:
+        try:
+            os.write(write_end, code)
+        finally:
+            os._exit(0)
+
+
+def _limit_resources(time_limit: float, memory_limit: int) -> None:
+    """Set the child's CPU-time and address-space limits, never above the inherited hard limits.
+
+    The CPU limit is a backstop for a parent that dies before it can kill
+    the child. The address-space limit is the child's current size (read from
+    ``/proc/self/status``) plus ``memory_limit``, because a forked child
+    already maps everything the parent had mapped.
+    """
+    cpu_seconds = math.ceil(time_limit) + 1
+    _lower_limit(resource.RLIMIT_CPU, cpu_seconds)
+    current = _address_space_bytes()
+    if current is not None:
+        _lower_limit(resource.RLIMIT_AS, current + memory_limit)
+
+
+def _lower_limit(which: int, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, hard))
+
+
+def _address_space_bytes() -> int | None:
+    """Return this process's virtual memory size, or None where ``/proc`` does not report it."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _await_child(pid: int, read_end: int, time_limit: float) -> ProofOutcome:
+    """Wait up to ``time_limit`` seconds for the child's outcome, then kill and reap it."""
+    code = b""
+    ready: list[int] = []
+    try:
+        ready, _, _ = select.select([read_end], [], [], time_limit)
+        if ready:
+            code = os.read(read_end, 1)
+    finally:
+        if not code:
+            # Killing a child that already exited is harmless until it is reaped.
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if code:
+        return _CHILD_CODES.get(code, "failed")
+    if not ready or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
+        return "timeout"
+    return "failed"

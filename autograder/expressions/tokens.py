@@ -2,14 +2,16 @@
 
 Typographic characters are mapped to their ASCII meaning first (Unicode minus
 and dashes to ``-``, ``×`` and ``·`` to ``*``, full-width forms to ASCII,
-superscript digits to an exponent). Every token keeps the span of the text as
-typed, so errors can put a caret under the character the student wrote.
+superscript digits to an exponent, subscript digits and letters to a
+subscript). Every token keeps the span of the text as typed, so errors can put
+a caret under the character the student wrote.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,10 +38,13 @@ class Kind(enum.Enum):
 class Token(NamedTuple):
     """One token and the span ``[start, end)`` of the text it was read from.
 
-    For a name, ``text`` is the name as typed (``x_{1}``) and ``key`` the form
-    that name lookup uses (``x1``). For a number, ``text`` is the literal with
-    typographic characters replaced. An operator's ``text`` is one of
-    ``+ - * / ^ !`` (``**`` arrives as ``^``).
+    For a name, ``text`` is the name spelled in ASCII (``x_{1}``, ``sigma``
+    for ``σ``) and ``key`` the form that name lookup uses (``x1``). ``typed``
+    is set only for a name that starts with a Greek letter, to the letter as
+    typed followed by the subscript (``σ_1``). The square root sign ``√`` is a
+    name token with ``text`` ``√`` and ``key`` ``sqrt``. For a number,
+    ``text`` is the literal with typographic characters replaced. An
+    operator's ``text`` is one of ``+ - * / ^ !`` (``**`` arrives as ``^``).
     """
 
     kind: Kind
@@ -47,7 +52,13 @@ class Token(NamedTuple):
     start: int
     end: int
     key: str = ""
+    typed: str = ""
 
+
+# The white space that separates tokens and is otherwise ignored. Every other
+# space character (such as U+2003 EM SPACE) is rejected, so this set also
+# decides which runs of space a verdict cache may collapse.
+SPACES = frozenset(" \t\n\r\u00a0\u2009\u200a\u202f\u3000")
 
 # Characters replaced one for one before lexing. Each replacement keeps the
 # index of the character as typed, so carets still point at what was written.
@@ -66,14 +77,7 @@ _REPLACEMENTS: Mapping[str, str] = MappingProxyType(
         "\u2217": "*",  # asterisk operator
         "\u00f7": "/",  # division sign
         "\u2215": "/",  # division slash
-        "\u00a0": " ",  # no-break space
-        "\u2009": " ",  # thin space
-        "\u200a": " ",  # hair space
-        "\u202f": " ",  # narrow no-break space
-        "\u3000": " ",  # ideographic space
-        "\t": " ",
-        "\n": " ",
-        "\r": " ",
+        **{space: " " for space in SPACES if space != " "},
     }
 )
 
@@ -91,6 +95,31 @@ _SUPERSCRIPTS: Mapping[str, str] = MappingProxyType(
         "\u2079": "9",
         "\u207b": "-",
         "\u207a": "+",
+    }
+)
+
+# Subscript digits and letters, read as a subscript: ``a₁`` is ``a_1`` and
+# ``xᵢ`` is ``x_i``.
+_SUBSCRIPTS: Mapping[str, str] = MappingProxyType(
+    {
+        **{chr(0x2080 + digit): str(digit) for digit in range(10)},
+        "\u2090": "a",
+        "\u2091": "e",
+        "\u2092": "o",
+        "\u2093": "x",
+        "\u2095": "h",
+        "\u2096": "k",
+        "\u2097": "l",
+        "\u2098": "m",
+        "\u2099": "n",
+        "\u209a": "p",
+        "\u209b": "s",
+        "\u209c": "t",
+        "\u1d62": "i",
+        "\u1d63": "r",
+        "\u1d64": "u",
+        "\u1d65": "v",
+        "\u2c7c": "j",
     }
 )
 
@@ -139,7 +168,7 @@ GREEK_LETTERS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_SQUARE_ROOT = "\u221a"
+SQUARE_ROOT = "\u221a"
 _DIGITS = frozenset("0123456789")
 
 # Messages for characters that students (or attackers) type but the answer
@@ -165,6 +194,7 @@ _CHARACTER_MESSAGES: Mapping[str, str] = MappingProxyType(
         ">": "Comparisons are not allowed: type only the expression.",
         "~": "'~' is not allowed in an answer.",
         "?": "'?' is not allowed in an answer.",
+        "\u221e": "Infinity (∞) is not a number that can be graded: type an expression with a finite value.",
     }
 )
 
@@ -176,25 +206,21 @@ class _Char:
 
 
 def _normalize(text: str) -> list[_Char]:
-    """Map typographic characters to ASCII and superscripts to '^(...)'.
+    """Map typographic characters to ASCII, superscripts to '^(...)' and subscripts to '_{...}'.
 
     A run of superscript characters becomes one exponent: ``x²³`` reads as
-    ``x^(23)`` and ``x⁻¹`` as ``x^(-1)``.
+    ``x^(23)`` and ``x⁻¹`` as ``x^(-1)``. A run of subscript characters
+    becomes one braced subscript: ``w₀₁`` reads as ``w_{01}``.
     """
     chars: list[_Char] = []
     index = 0
     while index < len(text):
         char = text[index]
         if char in _SUPERSCRIPTS:
-            run_start = index
-            run: list[_Char] = []
-            while index < len(text) and text[index] in _SUPERSCRIPTS:
-                run.append(_Char(_SUPERSCRIPTS[text[index]], index))
-                index += 1
-            chars.append(_Char("^", run_start))
-            chars.append(_Char("(", run_start))
-            chars.extend(run)
-            chars.append(_Char(")", index - 1))
+            index = _append_run(text, index, _SUPERSCRIPTS, ("^", "("), ")", chars)
+            continue
+        if char in _SUBSCRIPTS:
+            index = _append_run(text, index, _SUBSCRIPTS, ("_", "{"), "}", chars)
             continue
         code = ord(char)
         if 0xFF01 <= code <= 0xFF5E:
@@ -203,6 +229,25 @@ def _normalize(text: str) -> list[_Char]:
         chars.append(_Char(char, index))
         index += 1
     return chars
+
+
+def _append_run(
+    text: str, start: int, table: Mapping[str, str], opening: tuple[str, str], closing: str, chars: list[_Char]
+) -> int:
+    """Append the run of ``table`` characters at ``start``, bracketed, and return the index after it.
+
+    The opening characters map to the first character of the run and the
+    closing one to the last, so a caret at either points at what was typed.
+    """
+    index = start
+    run: list[_Char] = []
+    while index < len(text) and text[index] in table:
+        run.append(_Char(table[text[index]], index))
+        index += 1
+    chars.extend(_Char(char, start) for char in opening)
+    chars.extend(run)
+    chars.append(_Char(closing, index - 1))
+    return index
 
 
 def tokenize(text: str, limits: Limits) -> list[Token]:
@@ -216,10 +261,10 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
             f"Your answer is {len(text):,} characters long, but the limit is {limits.max_length:,} characters."
         )
     if text.isascii() and not _ASCII_TO_REPLACE.search(text):
-        return _Lexer(text, None, len(text), limits).run()
+        return _Lexer(text, None, text, limits).run()
     chars = _normalize(text)
     normalized = "".join(item.char for item in chars)
-    return _Lexer(normalized, [item.index for item in chars], len(text), limits).run()
+    return _Lexer(normalized, [item.index for item in chars], text, limits).run()
 
 
 # Plain ASCII answers (the usual case) skip the character-by-character
@@ -242,10 +287,11 @@ class _Lexer:
     """Scans normalized text. ``positions[i]`` is the index in the typed text
     of normalized character ``i``, or ``None`` when the two are the same."""
 
-    def __init__(self, text: str, positions: list[int] | None, text_length: int, limits: Limits) -> None:
+    def __init__(self, text: str, positions: list[int] | None, typed_text: str, limits: Limits) -> None:
         self.text = text
         self.positions = positions
-        self.text_length = text_length
+        self.typed_text = typed_text
+        self.text_length = len(typed_text)
         self.limits = limits
         self.tokens: list[Token] = []
 
@@ -261,11 +307,11 @@ class _Lexer:
             return end
         return self.positions[end - 1] + 1 if end else 0
 
-    def emit(self, kind: Kind, text: str, start: int, end: int, key: str = "") -> None:
+    def emit(self, kind: Kind, text: str, start: int, end: int, key: str = "", typed: str = "") -> None:
         if self.positions is None:
-            self.tokens.append(Token(kind, text, start, end, key))
+            self.tokens.append(Token(kind, text, start, end, key, typed))
         else:
-            self.tokens.append(Token(kind, text, self.source(start), self.source_end(end), key))
+            self.tokens.append(Token(kind, text, self.source(start), self.source_end(end), key, typed))
 
     def run(self) -> list[Token]:
         text = self.text
@@ -299,11 +345,21 @@ class _Lexer:
         """Lex a Greek letter or the square root sign, or reject the character."""
         char = self.text[position]
         if char in GREEK_LETTERS:
-            return self.lex_subscript_and_finish(GREEK_LETTERS[char], position, position + 1)
-        if char == _SQUARE_ROOT:
-            self.emit(Kind.NAME, "sqrt", position, position + 1, key="sqrt")
+            return self.lex_subscript_and_finish(GREEK_LETTERS[char], position, position + 1, typed=char)
+        if char == SQUARE_ROOT:
+            self.emit(Kind.NAME, SQUARE_ROOT, position, position + 1, key="sqrt")
             return position + 1
+        if char == "_" and self.is_typed_subscript(position):
+            typed = self.typed_text[self.source(position)]
+            raise ExpressionError(
+                f"A subscript such as '{typed}' may only follow a name without a subscript, as in x{typed}.", self.source(position)
+            )
         raise ExpressionError(_character_message(char), self.source(position))
+
+    def is_typed_subscript(self, position: int) -> bool:
+        """Tell whether normalized character ``position`` comes from a subscript character such as '₁'."""
+        source = self.source(position)
+        return source < self.text_length and self.typed_text[source] in _SUBSCRIPTS
 
     def lex_number(self, match: re.Match[str]) -> int:
         """Check a literal such as ``12``, ``0.5``, ``.5`` or ``1.5e-3`` and emit it.
@@ -332,31 +388,34 @@ class _Lexer:
         self.emit(Kind.NUMBER, mantissa + ("e" + exponent if exponent else ""), start, end)
         return end
 
-    def lex_subscript_and_finish(self, base: str, start: int, end: int) -> int:
+    def lex_subscript_and_finish(self, base: str, start: int, end: int, typed: str = "") -> int:
         """Read the optional subscript after a name's letters and digits, and emit the name.
 
-        ``x1``, ``x_1`` and ``x_{1}`` all get the key ``x1``. A subscript
-        after ``_`` is a run of digits, a run of letters, or letters and digits
-        in braces, so ``a_1x_1`` reads as two names.
+        ``x1``, ``x_1``, ``x_{1}`` and ``x₁`` all get the key ``x1``. A
+        subscript after ``_`` is a run of digits, a run of letters, or letters
+        and digits in braces, so ``a_1x_1`` reads as two names. ``typed`` is
+        the Greek letter that ``base`` spells, if any.
         """
         if end >= len(self.text) or self.text[end] != "_":
-            self.emit(Kind.NAME, base, start, end, key=base)
+            self.emit(Kind.NAME, base, start, end, key=base, typed=typed)
             return end
         match = _SUBSCRIPT.match(self.text, end)
         assert match is not None
         braced, plain = match.group("braced"), match.group("plain")
         if braced is not None:
             if not braced or not match.group("closed"):
-                raise ExpressionError(
-                    "A subscript in braces must be letters or digits followed by '}', as in x_{1}.",
-                    self.source(match.start("closed")),
-                )
+                message = "A subscript in braces must be letters or digits followed by '}', as in x_{1}."
+                if self.is_typed_subscript(end):
+                    message = "A subscript must be letters followed by digits, as in xᵢ₁ or x₁."
+                raise ExpressionError(message, self.source(match.start("closed")))
             subscript, written = braced, "_{" + braced + "}"
         elif plain is not None:
             subscript, written = plain, "_" + plain
         else:
             raise ExpressionError(_CHARACTER_MESSAGES["_"], self.source(end))
-        self.emit(Kind.NAME, base + written, start, match.end(), key=base + subscript)
+        self.emit(
+            Kind.NAME, base + written, start, match.end(), key=base + subscript, typed=typed + written if typed else ""
+        )
         return match.end()
 
 
@@ -365,6 +424,10 @@ def _character_message(char: str) -> str:
         return _CHARACTER_MESSAGES[char]
     if char.isprintable() and not char.isspace():
         return f"The character '{char}' (U+{ord(char):04X}) is not allowed in an answer."
+    if char.isspace():
+        name = unicodedata.name(char, "")
+        described = f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+        return f"The space character {described} is not allowed in an answer: type an ordinary space."
     return f"The invisible character U+{ord(char):04X} is not allowed in an answer."
 
 

@@ -33,7 +33,9 @@ class Case:
 # Variable sets of the homework and of the notation rows.
 NONE: dict[str, Any] = {}
 Z = {"z": [-5, 5]}
+HOMEWORK_Z = {"z": [-6, 6]}
 WIDE_Z = {"z": [-800, 800]}
+LARGE_Z = {"z": [3, 4]}
 O = {"o": [0, 1]}
 A = {"a": [0.01, 0.99]}
 AY = {"a": [0.01, 0.99], "y": {"values": [0, 1]}}
@@ -54,9 +56,18 @@ GAMMA = {"gamma": [0.1, 2]}
 CAPITAL_E = {"E": [0.1, 2]}
 E_VARIABLE = {"e": [1, 2]}
 COLUMN = {"x": {"interval": [-2, 2], "shape": [3, 1]}}
+ROOT_XY = {"x": [0.1, 3], "y": [-2, 2]}
+LINEAR_WEIGHTS = {name: [-2, 2] for name in ("w_01", "w_11", "w_21", "w_02", "w_12", "w_22", "v_0", "v_1", "v_2")}
 
 SIGN_MISTAKE = {"mistakes": [{"answer": "(y - a_1)*x_1", "feedback": "Check the sign: the gradient is (a_1 - y)*x_1."}]}
 EXACT = {"form": "exact"}
+# Over z in [-800, 800] the sigmoid's derivative is below the default atol of
+# 1e-9 at most points, so 0 would be accepted; the spec must lower atol.
+NO_ATOL = {"atol": 0}
+QA_OVERFLOW = (
+    "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + "
+    "0*((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000"
+)
 
 CORPUS: tuple[Case, ...] = (
     # The homework's expressions and answers students type for them.
@@ -68,7 +79,8 @@ CORPUS: tuple[Case, ...] = (
     Case("exp(-z)/(1+exp(-z))", "exp(-z)/(1+exp(-z))**2", Z, "incorrect", "homework"),
     Case("exp(-z)/(1+exp(-z))^3", "exp(-z)/(1+exp(-z))**2", Z, "incorrect", "homework"),
     Case("-exp(-z)/(1+exp(-z))**2", "exp(-z)/(1+exp(-z))**2", Z, "incorrect", "homework"),
-    Case("exp(z)/(1+exp(z))^2", "exp(-z)/(1+exp(-z))**2", WIDE_Z, "correct", "homework"),
+    Case("exp(z)/(1+exp(z))^2", "exp(-z)/(1+exp(-z))**2", WIDE_Z, "correct", "homework", NO_ATOL),
+    Case("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))**2", HOMEWORK_Z, "correct", "homework"),
     Case("o*(1-o)", "o*(1-o)", O, "correct", "homework"),
     Case("o - o**2", "o*(1-o)", O, "correct", "homework"),
     Case("o(1-o)", "o - o**2", O, "correct", "homework"),
@@ -102,12 +114,15 @@ CORPUS: tuple[Case, ...] = (
     Case("v_1*w_11 + v_2*w_12", "v_1*w_11 + v_2*w_12", OUTPUT, "correct", "homework"),
     Case("w_11 v_1 + w_12 v_2", "v_1*w_11 + v_2*w_12", OUTPUT, "correct", "homework"),
     Case("v_1*w_11 + v_2*w_21", "v_1*w_11 + v_2*w_12", OUTPUT, "invalid", "homework"),
+    Case("v_0 + v_1*w_10 + v_2*w_20", "v_0 + v_1*w_01 + v_2*w_02", LINEAR_WEIGHTS, "invalid", "homework"),
+    Case("v₀ + v₁w₀₁ + v₂w₀₂", "v_0 + v_1*w_01 + v_2*w_02", LINEAR_WEIGHTS, "correct", "homework"),
     Case("-log(0.2)", "-log(0.2)", NONE, "correct", "homework"),
     Case("log(5)", "-log(0.2)", NONE, "correct", "homework"),
     Case("ln(1/0.2)", "-log(0.2)", NONE, "correct", "homework"),
     Case("1.6094379", "-log(0.2)", NONE, "correct", "homework"),
     Case("log(0.2)", "-log(0.2)", NONE, "incorrect", "homework"),
     Case("1.61", "-log(0.2)", NONE, "incorrect", "homework"),
+    Case("1.6094", "-log(0.2)", NONE, "incorrect", "homework"),
     Case("e**2/(1+e**2)", "e**2/(1+e**2)", NONE, "correct", "homework"),
     Case("1/(1+e^(-2))", "e**2/(1+e**2)", NONE, "correct", "homework"),
     Case("e²/(1+e²)", "e**2/(1+e**2)", NONE, "correct", "homework"),
@@ -153,6 +168,12 @@ CORPUS: tuple[Case, ...] = (
     Case("e^x", "exp(x)", X, "correct", "notation"),
     Case("sqrt(x)", "x^(1/2)", POSITIVE_X, "correct", "notation"),
     Case("√(x)", "sqrt(x)", POSITIVE_X, "correct", "notation"),
+    Case("√x", "sqrt(x)", POSITIVE_X, "correct", "notation"),
+    Case("√2 x", "sqrt(2)*x", X, "correct", "notation"),
+    Case("√2x", "sqrt(2)*x", X, "correct", "notation"),
+    Case("√x y", "sqrt(x)*y", ROOT_XY, "correct", "notation"),
+    Case("√(x y)", "sqrt(x)*y", ROOT_XY, "incorrect", "notation"),
+    Case("1/√(2π)", "1/sqrt(2*pi)", NONE, "correct", "notation"),
     Case("abs(x)", "sqrt(x^2)", X, "correct", "notation"),
     Case("sin(x)^2 + cos(x)^2", "1", X, "correct", "notation"),
     Case("sin^2(x) + cos^2(x)", "1", X, "correct", "notation"),
@@ -185,6 +206,10 @@ CORPUS: tuple[Case, ...] = (
     Case("x1 + x2", "x_1 + x_2", SUBSCRIPTS, "correct", "notation"),
     Case("x_{1} + x_{2}", "x_1 + x_2", SUBSCRIPTS, "correct", "notation"),
     Case("x_1x_2", "x_1*x_2", SUBSCRIPTS, "correct", "notation"),
+    Case("x₁ + x₂", "x_1 + x_2", SUBSCRIPTS, "correct", "notation"),
+    Case("x₁x₂", "x_1*x_2", SUBSCRIPTS, "correct", "notation"),
+    Case("(a₁ - y)x₁", "(a_1 - y)*x_1", GRADIENT, "correct", "notation"),
+    Case("1\u00a0-\u2009a", "1-a", A, "correct", "notation"),
     Case("  x_1 +\tx_2  ", "x_1 + x_2", SUBSCRIPTS, "correct", "notation"),
     # Names that collide with Python or SymPy, and names that are not allowed.
     Case("lambda*x", "lambda*x", LAMBDA, "correct", "names"),
@@ -208,6 +233,10 @@ CORPUS: tuple[Case, ...] = (
     Case("y", "x", X, "invalid", "names"),
     Case("xy", "x", X, "invalid", "names"),
     Case("x2", "2x", X, "invalid", "names"),
+    Case("σ(z)", "o*(1-o)", O, "invalid", "names"),
+    Case("nan", "1", NONE, "invalid", "names"),
+    Case("inf", "1", NONE, "invalid", "names"),
+    Case("-∞", "1", NONE, "invalid", "names"),
     # False friends: equal at some points, or on part of the domain only.
     Case("sqrt(x**2)", "x", X, "incorrect", "false friend"),
     Case("sqrt(x**2)", "x", POSITIVE_X, "correct", "false friend"),
@@ -239,6 +268,7 @@ CORPUS: tuple[Case, ...] = (
     Case("(1+x)^2 - x^2 - 2x", "1", LARGE_X, "correct", "false friend"),
     Case("x^2 - (x-1)*(x+1)", "1", LARGE_X, "correct", "false friend"),
     Case("(1+x)^2 - x^2 - 2x", "2", LARGE_X, "incorrect", "false friend"),
+    Case("exp(-z) + exp(exp(exp(z)))", "exp(-z)", LARGE_Z, "incorrect", "false friend"),
     # Vector variables: elementwise arithmetic, shapes.
     Case("(a_1 - y)*x", "(a_1 - y)*x", VECTOR, "correct", "vector"),
     Case("x*(a_1 - y)", "(a_1 - y)*x", VECTOR, "correct", "vector"),
@@ -277,6 +307,9 @@ CORPUS: tuple[Case, ...] = (
     Case("sin^-1(x)", "asin(x)", UNIT_X, "invalid", "error"),
     Case("y = 2x", "2x", X, "invalid", "error"),
     Case("|x|", "abs(x)", X, "invalid", "error"),
+    Case("1\u2003-\u2003a", "1-a", A, "invalid", "error"),
+    Case("√x^2", "x", POSITIVE_X, "invalid", "error"),
+    Case("x₁ₐ", "x_1", SUBSCRIPTS, "invalid", "error"),
     # Malicious text: rejected by the lexer or parser, never evaluated.
     Case("__import__('os')", "1", NONE, "invalid", "malicious"),
     Case("__import__(\"os\").system(\"ls\")", "1", NONE, "invalid", "malicious"),
@@ -324,4 +357,6 @@ CORPUS: tuple[Case, ...] = (
     Case("x" + "!" * 900, "x", X, "invalid", "malicious"),
     Case("x+" * 50_000 + "x", "x", X, "invalid", "malicious"),
     Case("sin(" * 200 + "x" + ")" * 200, "x", X, "invalid", "malicious"),
+    Case(QA_OVERFLOW, "exp(-z)/(1 + exp(-z))**2", HOMEWORK_Z, "invalid", "malicious"),
+    Case("((2/3*x)^1000)^1000", "x", X, "invalid", "malicious"),
 )

@@ -5,14 +5,41 @@ from __future__ import annotations
 import pytest
 
 from autograder.expressions.cache import LRUCache, normalize_answer
+from autograder.expressions.limits import DEFAULT_LIMITS
+from autograder.expressions.tokens import SPACES, tokenize
 
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("x+1", "x+1"), ("  x + 1 ", "x + 1"), ("x\t+\n1", "x + 1"), ("x  +   1", "x + 1"), ("", "")],
+    [
+        ("x+1", "x+1"),
+        ("  x + 1 ", "x + 1"),
+        ("x\t+\n1", "x + 1"),
+        ("x  +   1", "x + 1"),
+        ("", ""),
+        ("1\u00a0-\u2009a\u3000", "1 - a"),
+        ("1\u2003-\u2003a", "1\u2003-\u2003a"),
+        (" 1 \u2003 a ", "1 \u2003 a"),
+        ("x\u200b", "x\u200b"),
+        ("x\x1c+\x85y", "x\x1c+\x85y"),
+    ],
 )
 def test_normalize_answer(text: str, key: str) -> None:
     assert normalize_answer(text) == key
+
+
+def test_overlong_answer_not_normalized() -> None:
+    text = "x" + " " * 1500
+    assert normalize_answer(text) == text
+
+
+def kinds_and_texts(text: str) -> list[tuple[str, str]]:
+    return [(token.kind.value, token.text) for token in tokenize(text, DEFAULT_LIMITS)]
+
+
+@pytest.mark.parametrize("space", sorted(SPACES), ids=lambda space: f"U+{ord(space):04X}")
+def test_collapsed_spaces_are_lexer_spaces(space: str) -> None:
+    assert kinds_and_texts(f"x{space}+{space}{space}1") == kinds_and_texts("x + 1")
 
 
 def test_eviction_drops_least_recent() -> None:

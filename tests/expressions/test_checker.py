@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from autograder.checkers import expression as expression_checker
 from autograder.checkers.base import Answer
 from autograder.errors import SpecError
 
@@ -18,7 +19,7 @@ VECTOR = {"a_1": [0.01, 0.99], "y": {"values": [0, 1]}, "x": {"interval": [-3, 3
 @pytest.mark.parametrize(
     ("answer", "variables", "options", "fragment"),
     [
-        ("x + q", {"x": [0, 1]}, {}, "is not a valid expression (declared: x)"),
+        ("x + q", {"x": [0, 1]}, {}, "the reference answer 'x + q' does not parse at column 5: Unknown name 'q'."),
         ("(x", {"x": [0, 1]}, {}, "never closed"),
         ("log(x)", {"x": [-2, -1]}, {}, "undefined (or infinite) at every sample point"),
         ("x", {"x-1": [0, 1]}, {}, "cannot be typed as one name"),
@@ -36,6 +37,59 @@ def test_spec_errors(answer: Any, variables: dict[str, Any], options: dict[str, 
         make_checker(answer, variables, **options)
     assert fragment in raised.value.message
     assert raised.value.part == "1.1"
+
+
+@pytest.mark.parametrize(
+    ("answer", "options", "message"),
+    [
+        ("exp(-z)/(1 + exp(-z)", {}, "the reference answer 'exp(-z)/(1 + exp(-z)' does not parse at column 9: This '(' is never closed: add a ')'."),
+        ("z", {"mistakes": [{"answer": "z +", "feedback": "No."}]}, "mistake 1 'z +' does not parse at column 4: A value is missing after '+'."),
+        ("", {}, "the reference answer '' does not parse: Your answer is empty."),
+    ],
+)
+def test_spec_parse_error_is_one_line(answer: str, options: dict[str, Any], message: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        make_checker(answer, {"z": [-5, 5]}, **options)
+    assert "\n" not in str(raised.value)
+    assert raised.value.message.endswith(message)
+
+
+@pytest.mark.parametrize(
+    ("answer", "variables", "options", "constant"),
+    [
+        ("exp(-z)/(1 + exp(-z))**2", {"z": [-800, 800]}, {}, "0"),
+        ("1e-18", {}, {}, "0"),
+        ("1e-12 * x", {"x": [-1, 1]}, {}, "0"),
+        ("1 + 1e-9*x", {"x": [-1, 1]}, {}, "1"),
+        ("1.0000001", {}, {}, "1"),
+    ],
+)
+def test_trivial_constant_accepted_is_spec_error(
+    answer: str, variables: dict[str, Any], options: dict[str, Any], constant: str
+) -> None:
+    with pytest.raises(SpecError) as raised:
+        make_checker(answer, variables, **options)
+    assert raised.value.part == "1.1"
+    assert raised.value.message.startswith(f"the answer {constant} would be accepted")
+    assert "set a smaller atol (or rtol) or a narrower domain" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "variables", "options"),
+    [
+        ("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]}, {}),
+        ("exp(-z)/(1 + exp(-z))**2", {"z": [-800, 800]}, {"atol": 0}),
+        ("0", {"x": [-1, 1]}, {}),
+        ("1", {}, {}),
+        ("x - x", {"x": [-1, 1]}, {}),
+        ("sin(pi)", {}, {}),
+        ("sin(x)^2 + cos(x)^2", {"x": [-1, 1]}, {}),
+        ("1e-18", {}, {"atol": 0}),
+        ("exp(-exp(z))", {"z": [5, 10]}, {"atol": 0}),
+    ],
+)
+def test_reference_equal_to_constant_is_fine(answer: str, variables: dict[str, Any], options: dict[str, Any]) -> None:
+    assert make_checker(answer, variables, **options).reference.defined.any()
 
 
 def test_spec_error_names_yaml_line(checker_for: Any) -> None:
@@ -205,6 +259,88 @@ def test_overlong_answer_not_cached() -> None:
     assert verdict.status == "invalid"
     assert "1,201 characters" in verdict.feedback
     assert len(checker._cache) == 0
+
+
+def test_em_space_answer_does_not_poison_cache() -> None:
+    checker = make_checker("1-a", {"a": [0.01, 0.99]})
+    em_spaced = checker.judge(typed("1\u2003-\u2003a"))
+    plain = checker.judge(typed("1 - a"))
+    assert em_spaced.status == "invalid"
+    assert "U+2003 (EM SPACE)" in em_spaced.feedback
+    assert plain.status == "correct"
+
+
+def test_overflowing_answer_from_the_qa_report() -> None:
+    checker = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]})
+    verdict = checker.judge(
+        typed(
+            "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + "
+            "0*((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000"
+        )
+    )
+    assert verdict.status == "invalid"
+    assert "too large to compute exactly" in verdict.feedback
+    assert checker.judge(typed("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))")).status == "correct"
+
+
+def test_overflow_without_proof_is_incorrect() -> None:
+    checker = make_checker("exp(-z)", {"z": [3, 4]})
+    verdict = checker.judge(typed("exp(-z) + exp(exp(exp(z)))"))
+    assert verdict.status == "incorrect"
+    assert verdict.feedback.startswith("Your answer cannot be evaluated at z = ")
+    assert "too large even for the grader's 30-digit arithmetic" in verdict.feedback
+    assert "differ" not in verdict.feedback
+
+
+def test_symbolic_timeout_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(expression_checker, "SYMBOLIC_TIME_LIMIT", 1e-6)
+    checker = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]})
+    verdict = checker.judge(typed("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))"))
+    assert verdict.status == "error"
+    assert verdict.fraction == 0.0
+    assert verdict.feedback.startswith("The grader could not decide whether your answer is correct: part of it is too large to evaluate at z = ")
+    assert "the symbolic check ran out of its 1e-06-second time limit" in verdict.feedback
+    assert "your instructor sees for review" in verdict.feedback
+    assert verdict.reading is not None
+
+
+@pytest.mark.parametrize(
+    ("reference", "variables", "options", "answer", "feedback"),
+    [
+        ("-log(0.2)", {}, {}, "1.6094", "Your answer is close to the correct value but not accurate enough: give at least 7 significant digits, or an exact expression."),
+        ("-log(0.2)", {}, {}, "1.61", "Your answer is close to the correct value but not accurate enough: give at least 7 significant digits, or an exact expression."),
+        ("pi", {}, {}, "3.14", "Your answer is close to the correct value but not accurate enough: give at least 7 significant digits, or an exact expression."),
+        ("e**2/(1+e**2)", {}, {"rtol": 1e-5}, "0.881", "Your answer is close to the correct value but not accurate enough: give at least 6 significant digits, or an exact expression."),
+        ("pi*x", {"x": [1, 2]}, {}, "3.1416*x", "Your answer is close to the correct expression at every point checked, but not within the tolerance: this part needs about 7 significant digits. Check for a rounded constant, such as 3.14 for pi."),
+        ("0.5", {}, {}, "0.49", "Your answer is not equivalent to the correct expression."),
+        ("-log(0.2)", {}, {}, "5", "Your answer is not equivalent to the correct expression."),
+        ("pi*x", {"x": [1, 2]}, {}, "3.14*x", "Your answer is not equivalent to the correct expression: for example, the two differ at x = "),
+        ("1e-3", {}, {"rtol": 0, "atol": 1e-6}, "0.00101", "Your answer is close to the correct value but not accurate enough: it must be within 1e-06 of the correct value."),
+    ],
+)
+def test_near_miss_feedback(
+    reference: str, variables: dict[str, Any], options: dict[str, Any], answer: str, feedback: str
+) -> None:
+    verdict = make_checker(reference, variables, **options).judge(typed(answer))
+    assert verdict.status == "incorrect"
+    assert verdict.feedback.startswith(feedback)
+
+
+@pytest.mark.parametrize(
+    ("variables", "answer", "fragment"),
+    [
+        ({"o": [0.01, 0.99]}, "σ(z)", "'σ' was read as sigma, and sigma is not a variable or function of this part. The variables of this part are o."),
+        ({"z": [-5, 5]}, "nan", "'nan' stands for NaN (not a number), which is not a number that can be graded"),
+        ({"z": [-5, 5]}, "inf", "'inf' stands for infinity, which is not a number that can be graded"),
+        ({"w_01": [-2, 2], "w_11": [-2, 2], "w_21": [-2, 2], "w_02": [-2, 2], "w_12": [-2, 2], "w_22": [-2, 2]}, "w_10", "Did you mean 'w_01'?"),
+        ({"x": [0.1, 3]}, "√x^2", "This '^' after √x is ambiguous"),
+    ],
+)
+def test_invalid_answer_messages(variables: dict[str, Any], answer: str, fragment: str) -> None:
+    reference = next(iter(variables))
+    verdict = make_checker(reference, variables).judge(typed(answer))
+    assert verdict.status == "invalid"
+    assert fragment in verdict.feedback
 
 
 def test_invalid_reading_not_shared() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from autograder.checkers.expression import ExpressionChecker
 from autograder.expressions import ExpressionFailure, NameTable, parse
+from autograder.expressions.cache import normalize_answer
 
 from .corpus import CORPUS, Case
 from .support import make_checker, typed
@@ -41,6 +42,19 @@ def test_corpus_verdict(case: Case) -> None:
         assert verdict.reading is not None
     if "mistakes" in case.options and case.status == "incorrect":
         assert verdict.feedback == case.options["mistakes"][0]["feedback"]
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.id)
+def test_normalized_answer_gets_same_verdict(case: Case) -> None:
+    # Batch grading judges the normalized text once for every student who typed a variant of it.
+    checker = checker_for(case)
+    checker.clear_cache()
+    as_typed = checker.judge(typed(case.answer))
+    checker.clear_cache()
+    normalized = checker.judge(typed(normalize_answer(case.answer)))
+    checker.clear_cache()
+    assert normalized.status == as_typed.status
+    assert normalized.reading == as_typed.reading
 
 
 def _forbid(name: str) -> Any:

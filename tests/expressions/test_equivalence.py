@@ -9,7 +9,16 @@ import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.domains import SamplePoints, sample
-from autograder.expressions.equivalence import Comparison, Target, Tolerance, build_target, compare
+from autograder.expressions.equivalence import (
+    MAX_PRECISE_NODES,
+    Comparison,
+    PreciseBudget,
+    Target,
+    Tolerance,
+    build_target,
+    compare,
+    tree_size,
+)
 from autograder.expressions.nodes import Node
 from autograder.expressions.numeric import evaluate
 from autograder.expressions.parser import Expression
@@ -24,6 +33,9 @@ def compare_texts(
     variables: dict[str, Any],
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     points: SamplePoints | None = None,
+    *,
+    symbolic_time_limit: float | None = 5.0,
+    budget: PreciseBudget | None = None,
 ) -> Comparison:
     specs = {name: VariableSpec.model_validate(value) for name, value in variables.items()}
     points = points or sample(specs, 24, seed=0)
@@ -32,7 +44,9 @@ def compare_texts(
     reference_tree = tree_of(reference, names)
     target = build_target(reference_tree, evaluate(reference_tree, points.values, points.count), points)
     values = evaluate(answer_tree, points.values, points.count)
-    return compare(answer_tree, values, target, points, tolerance, specs, symbolic_time_limit=5.0)
+    return compare(
+        answer_tree, values, target, points, tolerance, specs, symbolic_time_limit=symbolic_time_limit, budget=budget
+    )
 
 
 def tree_of(text: str, names: NameTable) -> Node:
@@ -131,6 +145,59 @@ def test_unresolved_overflow_uses_symbolic_proof() -> None:
     equal = compare_texts("exp(exp(exp(z))) * exp(-exp(exp(z)))", "1", {"z": [3, 3.5]})
     assert equal.outcome == "equal"
     assert equal.method == "symbolic"
-    different = compare_texts("2 exp(exp(exp(z))) * exp(-exp(exp(z)))", "1", {"z": [3, 3.5]})
-    assert different.outcome == "different"
-    assert different.method == "symbolic"
+    assert equal.proof == "proved"
+    overflow = compare_texts("2 exp(exp(exp(z))) * exp(-exp(exp(z)))", "1", {"z": [3, 3.5]})
+    assert overflow.outcome == "overflow"
+    assert overflow.method == "symbolic"
+    assert overflow.proof == "unproved"
+    assert overflow.point is not None
+
+
+def test_overflow_that_sympy_cancels_is_equal() -> None:
+    # 0*exp(exp(exp(z))) is NaN in floats and too large for 30 digits where z > 2.6; SymPy cancels it.
+    comparison = compare_texts("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]})
+    assert comparison.outcome == "equal"
+    assert comparison.method == "symbolic"
+
+
+def test_overflow_without_symbolic_check() -> None:
+    comparison = compare_texts(
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None
+    )
+    assert comparison.outcome == "overflow"
+    assert comparison.proof == "unproved"
+
+
+def test_symbolic_timeout_is_undecided_never_equal() -> None:
+    comparison = compare_texts(
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=1e-6
+    )
+    assert comparison.outcome == "overflow"
+    assert comparison.proof == "timeout"
+
+
+def test_spent_budget_leaves_points_undecided() -> None:
+    # Cancellation makes every point suspect; without budget none can be settled with 30 digits.
+    comparison = compare_texts(
+        "(1+x)^2 - x^2 - 2x", "1", {"x": [1e7, 1e8]}, symbolic_time_limit=None, budget=PreciseBudget(0)
+    )
+    assert comparison.outcome == "undecided"
+    assert comparison.point == 0
+    with_budget = compare_texts("(1+x)^2 - x^2 - 2x", "1", {"x": [1e7, 1e8]}, symbolic_time_limit=None)
+    assert with_budget.outcome == "equal"
+
+
+def test_budget_counts_nodes_of_both_trees() -> None:
+    budget = PreciseBudget()
+    compare_texts("(1+x)^2 - x^2 - 2x", "1", {"x": [1e7, 1e8]}, budget=budget)
+    answer_and_reference = tree_size(tree_of("(1+x)^2 - x^2 - 2x", NameTable(("x",)))) + 1
+    spent = MAX_PRECISE_NODES - budget.remaining
+    assert spent > 0
+    assert spent % answer_and_reference == 0
+
+
+def test_budget_spend() -> None:
+    budget = PreciseBudget(10)
+    assert budget.spend(6)
+    assert not budget.spend(5)
+    assert budget.remaining == 4

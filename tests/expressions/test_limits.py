@@ -26,6 +26,13 @@ NAMES = NameTable(("x",))
         ("exp(exp(exp(1000)))", "too large to evaluate"),
         ("10^300 * 10^300", "too large to evaluate"),
         ("1e300 * 1e300", "too large to evaluate"),
+        ("((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000", "about 61,006 digits"),
+        ("0*((2/3)^30)^1000", "too large to compute exactly"),
+        ("(1/170!)^1000", "too large to compute exactly"),
+        ("((2/3*x)^100)^1000", "too large to compute exactly"),
+        ("((x + 0.123456789012345)^1000)^1000", "too large to compute exactly"),
+        ("sqrt(2/3)^100000", "exponent is too large"),
+        ("(sqrt(12345/67891)^1000)^10", "too large to compute exactly"),
     ],
 )
 def test_rejected_sizes(text: str, fragment: str) -> None:
@@ -36,7 +43,11 @@ def test_rejected_sizes(text: str, fragment: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["x^1000", "2^1000", "170!", "exp(709)", "10^300", "log(-1)", "1/0", "sqrt(-4)", "x^(10^3)", "(x+1)^500", "exp(-1000)", "0^(-1)"],
+    [
+        "x^1000", "2^1000", "170!", "exp(709)", "10^300", "log(-1)", "1/0", "sqrt(-4)", "x^(10^3)", "(x+1)^500",
+        "exp(-1000)", "0^(-1)", "(2/3)^1000", "1.0001^1000", "(0.123456789*x)^1000", "exp(1/3)^1000",
+        "(x + 1/3)^1000", "((x^1000)^1000)^1000", "(2^x)^1000", "sin(123456789/987654321)^1000",
+    ],
 )
 def test_accepted_sizes(text: str) -> None:
     assert isinstance(parse(text, NAMES), Expression)
@@ -49,7 +60,15 @@ def test_rejection_points_at_exponent() -> None:
 
 
 def test_custom_limits() -> None:
-    limits = Limits(max_exponent=10, max_factorial=5)
+    limits = Limits(max_exponent=10, max_factorial=5, max_exact_digits=50)
     assert isinstance(parse("x^11", NAMES, limits), ExpressionFailure)
     assert isinstance(parse("6!", NAMES, limits), ExpressionFailure)
-    assert isinstance(parse("x^10 + 5!", NAMES, limits), Expression)
+    assert isinstance(parse("(2/3)^10^10", NAMES, limits), ExpressionFailure)
+    assert isinstance(parse("x^10 + 5! + (2/3)^10", NAMES, limits), Expression)
+
+
+def test_exact_digits_rejection_points_at_power() -> None:
+    text = "x + ((2/3*x)^1000)^1000"
+    result = parse(text, NAMES)
+    assert isinstance(result, ExpressionFailure)
+    assert result.position == text.index("2/3")

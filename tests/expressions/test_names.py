@@ -43,6 +43,10 @@ def test_undeclared_names_unknown(key: str) -> None:
         ((), "PI", "'pi'"),
         (("x",), "ex", "'e*x'"),
         (("alpha",), "Alpha", "'alpha'"),
+        (("w_01", "w_11", "w_21", "w_02", "w_12", "w_22"), "w10", "'w_01'"),
+        (("w_01", "w_11", "w_21", "w_02", "w_12", "w_22"), "w20", "'w_02'"),
+        (("w_01", "v_10"), "w10", "'w_01'"),
+        (("w_01", "w_11"), "w12", "'w_11'"),
     ],
 )
 def test_suggestions(declared: tuple[str, ...], key: str, suggestion: str) -> None:
@@ -52,6 +56,21 @@ def test_suggestions(declared: tuple[str, ...], key: str, suggestion: str) -> No
 def test_unknown_name_message_lists_variables() -> None:
     message = NameTable(("z",)).unknown_name_message("q", "q")
     assert message == "Unknown name 'q'. The variables of this part are z."
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "key", "typed", "message"),
+    [
+        (("o",), "sigma", "sigma", "σ", "'σ' was read as sigma, and sigma is not a variable or function of this part. The variables of this part are o."),
+        (("sigma_1",), "sigma_2", "sigma2", "σ_2", "'σ_2' was read as sigma_2, and sigma_2 is not a variable or function of this part. Did you mean 'sigma_1'? The variables of this part are sigma_1."),
+        ((), "lambda", "lambda", "λ", "'λ' was read as lambda, and lambda is not a variable or function of this part. This part has no variables: use numbers, e, pi and functions such as log."),
+        (("x",), "nan", "nan", "", "'nan' stands for NaN (not a number), which is not a number that can be graded: type an expression with a finite value."),
+        ((), "Inf", "Inf", "", "'Inf' stands for infinity, which is not a number that can be graded: type an expression with a finite value."),
+        (("i", "n", "f"), "inf", "inf", "", "Unknown name 'inf'. Did you mean 'i*n*f'?"),
+    ],
+)
+def test_unknown_name_messages(declared: tuple[str, ...], text: str, key: str, typed: str, message: str) -> None:
+    assert NameTable(declared).unknown_name_message(text, key, typed=typed) == message
 
 
 def test_forbidden_message_unless_declared() -> None:

@@ -8,13 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import ConstantValue, ExpressionFailure, NameTable, evaluate_constant, parse
+from autograder.expressions.cache import normalize_answer
 from autograder.expressions.parser import Expression
 from autograder.expressions.printers import to_latex, to_text
 
 from .support import make_checker, typed
 
 # The per-example deadline is generous: a rare example reaches the symbolic
-# fallback, which imports SymPy and may use its whole 2-second time limit.
+# fallback, which imports SymPy and may use its whole 1-second time limit.
 BOUNDED = settings(
     max_examples=300,
     deadline=timedelta(seconds=20),
@@ -26,11 +27,14 @@ VECTOR_CHECKER = make_checker("(a_1 - y)*x", {"a_1": [0.01, 0.99], "y": {"values
 NAMES = NameTable(("z", "x_1", "sigma"))
 
 ANSWER_ALPHABET = st.sampled_from(
-    list("0123456789.+-*/^!(),[]{} eEzx_1σπ²⁻×·−")
+    list("0123456789.+-*/^!(),[]{} eEzx_1σπ²⁻×·−√₁₀ᵢ\u2003\u00a0")
     + ["exp", "log", "ln", "sqrt", "abs", "sin", "cosh", "factorial", "pi", "sigma", "x_1", "**", "e-", "1e3", "9**9"]
 )
 ANSWER_LIKE = st.lists(ANSWER_ALPHABET, max_size=60).map("".join)
-STATUSES = {"correct", "incorrect", "invalid", "missing"}
+# Characters that str.split() treats as white space, accepted or rejected by the lexer.
+SPACE_LIKE = [" ", "  ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u2009", "\u3000", "\x1c", "\x85", "\u200b"]
+# "error" is the verdict for an answer that the grader could not decide.
+STATUSES = {"correct", "incorrect", "invalid", "missing", "error"}
 
 
 @BOUNDED
@@ -49,6 +53,17 @@ def test_answer_like_text_gets_a_verdict(text: str) -> None:
         assert verdict.status in STATUSES
         if verdict.status in ("correct", "incorrect"):
             assert verdict.reading is not None
+
+
+@BOUNDED
+@given(st.lists(st.one_of(ANSWER_ALPHABET, st.sampled_from(SPACE_LIKE)), max_size=40).map("".join))
+def test_normalized_answer_gets_same_verdict(text: str) -> None:
+    CHECKER.clear_cache()
+    as_typed = CHECKER.judge(typed(text))
+    CHECKER.clear_cache()
+    normalized = CHECKER.judge(typed(normalize_answer(text)))
+    assert normalized.status == as_typed.status
+    assert normalized.reading == as_typed.reading
 
 
 @BOUNDED

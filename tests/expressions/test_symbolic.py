@@ -1,16 +1,20 @@
-"""SymPy conversion and the time-limited proof; SymPy is never imported up front."""
+"""SymPy conversion and the proof in a limited child process; SymPy is never imported up front."""
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 import sympy
 
 from autograder.expressions import NameTable, parse
+from autograder.expressions.nodes import Number, Power
 from autograder.expressions.parser import Expression
-from autograder.expressions.symbolic import make_symbols, prove_equal, to_sympy
+from autograder.expressions.symbolic import make_symbols, prove_equal, run_in_child, to_sympy
 from autograder.spec import VariableSpec
 
 
@@ -61,35 +65,78 @@ def test_vector_is_matrix_of_symbols() -> None:
 
 
 @pytest.mark.parametrize(
-    ("answer", "reference", "variables", "proved"),
+    ("answer", "reference", "variables", "outcome"),
     [
-        ("sqrt(o^2)", "o", {"o": [0, 1]}, True),
-        ("sqrt(x^2)", "x", {"x": [-1, 1]}, None),
-        ("(x+1)^2", "x^2 + 2x + 1", {"x": [-1, 1]}, True),
-        ("x*y", "y*x", {"x": {"interval": [-1, 1], "shape": [3, 1]}, "y": {"interval": [-1, 1], "shape": [3, 1]}}, True),
-        ("x*x", "2*x", {"x": {"interval": [-1, 1], "shape": [3, 1]}}, None),
-        ("(a - y)*x", "a*x - y*x", {"a": [0, 1], "y": [0, 1], "x": {"interval": [-1, 1], "shape": [2, 1]}}, True),
-        ("exp(log(x))", "x", {"x": [0.5, 2]}, True),
-        ("x + 1", "x", {"x": [-1, 1]}, None),
+        ("sqrt(o^2)", "o", {"o": [0, 1]}, "proved"),
+        ("sqrt(x^2)", "x", {"x": [-1, 1]}, "unproved"),
+        ("(x+1)^2", "x^2 + 2x + 1", {"x": [-1, 1]}, "proved"),
+        ("x*y", "y*x", {"x": {"interval": [-1, 1], "shape": [3, 1]}, "y": {"interval": [-1, 1], "shape": [3, 1]}}, "proved"),
+        ("x*x", "2*x", {"x": {"interval": [-1, 1], "shape": [3, 1]}}, "unproved"),
+        ("(a - y)*x", "a*x - y*x", {"a": [0, 1], "y": [0, 1], "x": {"interval": [-1, 1], "shape": [2, 1]}}, "proved"),
+        ("exp(log(x))", "x", {"x": [0.5, 2]}, "proved"),
+        ("x + 1", "x", {"x": [-1, 1]}, "unproved"),
+        ("exp(-z)/(1+exp(-z))^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, "proved"),
     ],
 )
-def test_prove_equal(answer: str, reference: str, variables: dict[str, object], proved: bool | None) -> None:
+def test_prove_equal(answer: str, reference: str, variables: dict[str, object], outcome: str) -> None:
     names = tuple(variables)
     result = prove_equal(tree_of(answer, names), tree_of(reference, names), specs(**variables), time_limit=10.0)
-    assert result is proved
+    assert result == outcome
 
 
 def test_time_limit_gives_up() -> None:
     names = ("x",)
     answer = tree_of("(x+1)^200 - (x+2)^200", names)
     reference = tree_of("(x+3)^200", names)
-    assert prove_equal(answer, reference, specs(x=[-1, 1]), time_limit=0.01) is None
+    assert prove_equal(answer, reference, specs(x=[-1, 1]), time_limit=0.01) == "timeout"
 
 
-def test_time_limit_restores_trace_function() -> None:
-    previous = sys.gettrace()
-    prove_equal(tree_of("x", ("x",)), tree_of("x", ("x",)), specs(x=[0, 1]), time_limit=1.0)
-    assert sys.gettrace() is previous
+def huge_power() -> Power:
+    """Build ((r/(r+1))^1000)^1000 for a 30-digit r, whose exact numerator has 30 million digits.
+
+    The parser rejects this tree (``limits.check_sizes``); it is built by hand
+    to show that the child process bounds what SymPy does with it.
+    """
+    ratio = Number("r", Fraction(123456789012345678901234567890, 123456789012345678901234567891), False)
+    thousand = Number("1000", Fraction(1000), False)
+    return Power(Power(ratio, thousand), thousand)
+
+
+def test_single_long_sympy_operation_is_killed() -> None:
+    # Computing the power is one C-level operation of about a minute: only killing the child ends it.
+    zero = Number("0", Fraction(0), False)
+    assert prove_equal(huge_power(), zero, {}, time_limit=0.5) == "timeout"
+
+
+def test_child_work_leaves_parent_memory_alone() -> None:
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert run_in_child(lambda: len(bytearray(200 * 2**20)) > 0, 10.0, 1024 * 2**20) == "proved"
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # ru_maxrss is in kilobytes on Linux; the child touched 200 MB.
+    assert peak_after - peak_before < 50 * 1024
+
+
+@pytest.mark.parametrize(
+    ("check", "outcome"),
+    [
+        (lambda: True, "proved"),
+        (lambda: False, "unproved"),
+        (lambda: len(bytearray(1024 * 2**20)) > 0, "failed"),
+        (lambda: 1 // 0 == 0, "failed"),
+        (lambda: sys.exit(3), "failed"),
+    ],
+    ids=["true", "false", "out of memory", "raises", "exits"],
+)
+def test_run_in_child_outcomes(check: object, outcome: str) -> None:
+    assert run_in_child(check, 10.0, 64 * 2**20) == outcome  # type: ignore[arg-type]
+
+
+def test_fork_failure_is_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)
+    assert run_in_child(lambda: True, 1.0, 64 * 2**20) == "failed"
 
 
 def test_no_sympy_or_mpmath_on_import() -> None:

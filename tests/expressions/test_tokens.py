@@ -37,7 +37,12 @@ def kinds_and_texts(text: str) -> list[tuple[str, str]]:
         ),
         ("（x）", [("open bracket", "("), ("name", "x"), ("close bracket", ")")]),
         ("σπ", [("name", "sigma"), ("name", "pi")]),
-        ("√(x)", [("name", "sqrt"), ("open bracket", "("), ("name", "x"), ("close bracket", ")")]),
+        ("√(x)", [("name", "√"), ("open bracket", "("), ("name", "x"), ("close bracket", ")")]),
+        ("√x", [("name", "√"), ("name", "x")]),
+        ("a₁ + x₂", [("name", "a_{1}"), ("operator", "+"), ("name", "x_{2}")]),
+        ("w₀₁", [("name", "w_{01}")]),
+        ("xᵢ", [("name", "x_{i}")]),
+        ("x\u00a0+\u3000y", [("name", "x"), ("operator", "+"), ("name", "y")]),
         ("log(x, 2)", [("name", "log"), ("open bracket", "("), ("name", "x"), ("comma", ","), ("number", "2"), ("close bracket", ")")]),
         ("x!", [("name", "x"), ("operator", "!")]),
     ],
@@ -48,12 +53,27 @@ def test_tokenize_table(text: str, expected: list[tuple[str, str]]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("x_1", "x1"), ("x1", "x1"), ("x_{1}", "x1"), ("w_01", "w01"), ("w01", "w01"), ("w_{01}", "w01"), ("σ", "sigma"), ("σ_1", "sigma1"), ("x_i", "xi")],
+    [
+        ("x_1", "x1"), ("x1", "x1"), ("x_{1}", "x1"), ("x₁", "x1"), ("w_01", "w01"), ("w01", "w01"), ("w_{01}", "w01"),
+        ("w₀₁", "w01"), ("σ", "sigma"), ("σ_1", "sigma1"), ("σ₁", "sigma1"), ("x_i", "xi"), ("xᵢ", "xi"), ("√", "sqrt"),
+    ],
 )
 def test_name_keys(text: str, key: str) -> None:
     tokens = tokenize(text, DEFAULT_LIMITS)
     assert len(tokens) == 2
     assert tokens[0].key == key
+
+
+@pytest.mark.parametrize(("text", "typed"), [("σ", "σ"), ("σ_1", "σ_1"), ("σ₁", "σ_{1}"), ("sigma", ""), ("x₁", "")])
+def test_greek_names_keep_typed_letter(text: str, typed: str) -> None:
+    assert tokenize(text, DEFAULT_LIMITS)[0].typed == typed
+
+
+def test_subscript_span_covers_typed_characters() -> None:
+    tokens = tokenize("2a₁₂ + b", DEFAULT_LIMITS)
+    name = tokens[1]
+    assert (name.text, name.start, name.end) == ("a_{12}", 1, 4)
+    assert tokens[2].start == 5
 
 
 def test_spans_point_at_typed_characters() -> None:
@@ -83,6 +103,12 @@ def test_spans_point_at_typed_characters() -> None:
         ("x @ y", 2, "'@'"),
         ("x\u200b", 1, "invisible character U+200B"),
         ("x€", 1, "'€' (U+20AC)"),
+        ("1\u2003-\u2003a", 1, "space character U+2003 (EM SPACE) is not allowed"),
+        ("x\x85", 1, "space character U+0085 is not allowed"),
+        ("2₁", 1, "subscript such as '₁' may only follow a name"),
+        ("x_1₂", 3, "subscript such as '₂' may only follow a name without a subscript"),
+        ("x₁ₐ", 2, "letters followed by digits"),
+        ("1/∞", 2, "Infinity (∞) is not a number that can be graded"),
     ],
 )
 def test_rejected_characters(text: str, position: int, fragment: str) -> None:
