@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -32,12 +33,20 @@ def test_items_sorted_by_name(tmp_path):
     assert items[1].path.name == "ben.zip"
 
 
-def test_folder_holding_one_archive_stands_for_it(tmp_path):
+def test_folder_with_one_archive(tmp_path):
     archive = make_zip(tmp_path / "export" / "Ann Lee_123" / "hw.zip", {"answers.yaml": "1: 0.5\n"})
     write(tmp_path / "export" / "ben" / "answers.yaml", "1: 0.5\n")
     items = find_batch_items([tmp_path / "export"], MARKERS)
     assert [item.name for item in items] == ["Ann Lee_123", "ben"]
     assert items[0].path == archive
+
+
+def test_linked_single_archive_is_not_followed(tmp_path):
+    archive = make_zip(tmp_path / "elsewhere" / "hw.zip", {"answers.yaml": "1: 0.5\n"})
+    (tmp_path / "export" / "ann").mkdir(parents=True)
+    (tmp_path / "export" / "ann" / "hw.zip").symlink_to(archive)
+    items = find_batch_items([tmp_path / "export"], MARKERS)
+    assert items[0].path == tmp_path / "export" / "ann"
 
 
 def test_duplicate_names_are_rejected(tmp_path):
@@ -85,13 +94,44 @@ def test_hash_of_zip_follows_its_bytes(tmp_path):
     assert hash_submission(archive) != before
 
 
-def test_hash_of_big_file_uses_its_size(tmp_path, monkeypatch):
+def test_hash_of_big_file_uses_size_and_time(tmp_path, monkeypatch):
     monkeypatch.setattr("autograder.batch.items.MAX_FILE_BYTES", 10)
     folder = write(tmp_path / "ann" / "answers.yaml", "1: 0.5\n").parent
     big = write(folder / "data.csv", "a" * 100)
+    stamp = big.stat().st_mtime_ns
     before = hash_submission(folder)
+
     big.write_text("b" * 100)
-    same_size = hash_submission(folder)
+    os.utime(big, ns=(stamp, stamp))
+    unread = hash_submission(folder)
     big.write_text("b" * 101)
-    assert same_size == before
+    os.utime(big, ns=(stamp, stamp))
+    assert unread == before
     assert hash_submission(folder) != before
+
+
+def test_hash_does_not_follow_links(tmp_path):
+    secret = write(tmp_path / "secret.txt", "one\n")
+    folder = write(tmp_path / "ann" / "answers.yaml", "1: 0.5\n").parent
+    (folder / "quiz.py").symlink_to(secret)
+    before = hash_submission(folder)
+    secret.write_text("two\n")
+    assert hash_submission(folder) == before
+    (folder / "quiz.py").unlink()
+    (folder / "quiz.py").symlink_to(tmp_path / "elsewhere.txt")
+    assert hash_submission(folder) != before
+
+
+def test_hash_skips_fifos(tmp_path):
+    folder = write(tmp_path / "ann" / "answers.yaml", "1: 0.5\n").parent
+    os.mkfifo(folder / "quiz.py")
+    assert len(hash_submission(folder)) == 64
+
+
+def test_hash_follows_a_linked_archive(tmp_path):
+    archive = make_zip(tmp_path / "store" / "ann.zip", {"answers.yaml": "1: 0.5\n"})
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "ann.zip").symlink_to(archive)
+    before = hash_submission(tmp_path / "class" / "ann.zip")
+    make_zip(archive, {"answers.yaml": "1: 0.25\n"})
+    assert hash_submission(tmp_path / "class" / "ann.zip") != before
