@@ -289,7 +289,7 @@ def test_spaced_expression_stays_one_entry(checker_for):
         ("[0.09; 0.24; 0.67]", "not semicolons"),
         ("[(1, 1), (-1, 1), (-1, -1)]", "not in parentheses"),
         ("[&x [1, *x]]", "alias"),
-        ("[" * 500 + "]" * 500, "nested"),
+        ("[" * 500 + "]" * 500, "nest"),
     ],
 )
 def test_list_text_problems_are_explained(checker_for, value, message):

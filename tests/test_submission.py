@@ -189,7 +189,7 @@ def test_recursive_alias_is_a_problem(tmp_path):
 def test_deep_nesting_is_a_problem(tmp_path):
     write(tmp_path / "eve" / "answers.yaml", '"2.1": ' + "[" * 5000 + "]" * 5000 + '\n"1.1": 5\n')
     submission = read(tmp_path / "eve")
-    assert "nested" in submission.problems["2.1"]
+    assert "nest" in submission.problems["2.1"]
     assert submission.answers["1.1"].value == 5
 
 
