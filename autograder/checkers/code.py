@@ -252,7 +252,8 @@ class CodeChecker(Checker):
             lines.append(f"{len(hidden_failed) - MAX_HIDDEN_FAILURES_SHOWN} more hidden cases failed.")
 
         feedback = "\n".join(lines) + hidden_note
-        if failed and passed == 0 and all(outcome.status == "timeout" for _, outcome, _ in failed):
+        statuses = {outcome.status for _, outcome, _ in failed}
+        if passed == 0 and "timeout" in statuses and statuses <= {"timeout", "not_run"}:
             return Verdict("timeout", 0.0, feedback)
         return Verdict.partial(passed / len(cases), feedback)
 

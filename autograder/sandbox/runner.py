@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
+# After this many calls of one function time out, its remaining calls are not
+# run: a function that loops forever would otherwise cost a whole call limit
+# per test case, until the submission's budget runs out. A function that
+# loops on one unusual input still gets its other cases run.
+MAX_TIMEOUTS_PER_FUNCTION = 2
 MAX_EXCEPTION_NAME_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
@@ -171,11 +176,20 @@ class Runner:
             missing = set(import_outcome.missing_functions)
             outcomes_list: list[CallOutcome] = []
             restarts = 0
+            timeouts: dict[str, int] = {}
             current: _Session | None = session
             for call in calls:
                 if call.function in missing:
                     outcomes_list.append(
                         CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
+                    )
+                    continue
+                if timeouts.get(call.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+                    outcomes_list.append(
+                        CallOutcome(
+                            "not_run",
+                            message=f"not run, because {MAX_TIMEOUTS_PER_FUNCTION} earlier calls of {call.function} timed out",
+                        )
                     )
                     continue
                 if time.monotonic() >= deadline:
@@ -204,6 +218,8 @@ class Runner:
                 per_call = call.seconds if call.seconds is not None else limits.call_seconds
                 outcome = current.call(call, _remaining(deadline, per_call), per_call, limits)
                 outcomes_list.append(outcome)
+                if outcome.status == "timeout":
+                    timeouts[call.function] = timeouts.get(call.function, 0) + 1
                 if not current.usable:
                     current.close()
                     current = None

@@ -175,8 +175,9 @@ def test_cpu_limit_stops_a_busy_loop(any_runner: Runner) -> None:
 
 def test_submission_time_limit_skips_later_calls(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=1, submission_seconds=1.5)
-    calls = [Call("spin", ()), Call("spin", ()), Call("spin", ())]
-    result = run_source(any_runner, "def spin():\n    while True:\n        pass\n", calls, limits)
+    calls = [Call("spin", ()), Call("spin_again", ()), Call("spin_more", ())]
+    source = "def spin():\n    while True:\n        pass\n\nspin_again = spin_more = spin\n"
+    result = run_source(any_runner, source, calls, limits)
     statuses = [outcome.status for outcome in result.outcomes]
     assert statuses[0] == "timeout"
     assert statuses[-1] == "not_run"
@@ -386,3 +387,14 @@ def test_worker_files_never_import_autograder() -> None:
         text = (folder / name).read_text(encoding="utf-8")
         assert "import autograder" not in text, name
         assert "from autograder" not in text, name
+
+
+def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
+    limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
+    source = "def spin():\n    while True:\n        pass\n\ndef quick():\n    return 2\n"
+    calls = [Call("spin", ()), Call("quick", ()), Call("spin", ()), Call("spin", ()), Call("spin", ()), Call("quick", ())]
+    result = run_source(any_runner, source, calls, limits)
+    statuses = [outcome.status for outcome in result.outcomes]
+    assert statuses == ["timeout", "ok", "timeout", "not_run", "not_run", "ok"]
+    assert "2 earlier calls of spin timed out" in result.outcomes[3].message
+    assert result.outcomes[5].value == 2
