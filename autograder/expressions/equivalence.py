@@ -16,10 +16,13 @@ The rule, applied entry by entry at every sample point:
   explain) is re-evaluated with 30 digits in ``precise.py``. That separates
   overflow and rounding (``exp(z)/(1+exp(z))`` at z = 800) from a real domain
   problem (``2*log(x)`` at x < 0, which makes the answer wrong) and from a
-  real difference. One check visits at most ``MAX_PRECISE_NODES`` tree nodes
-  this way (``PreciseBudget``); points beyond that stay unsettled.
-- Only when points stay unsettled (values beyond about 10^434294, or the
-  budget spent), or when the target is defined at fewer than
+  real difference. A difference found with 30 digits counts only if it
+  stays with 30 more digits than the largest intermediate value has, so the
+  cancellation of terms near 10^253 is not taken for a difference. One check
+  visits at most ``MAX_PRECISE_NODES`` tree nodes this way
+  (``PreciseBudget``); points beyond that stay unsettled.
+- Only when points stay unsettled (values beyond about 10^434294, a
+  difference that more digits do not confirm, or the budget spent), or when the target is defined at fewer than
   ``MIN_DEFINED_POINTS`` points, does SymPy try to prove the difference zero,
   in a child process under a time and memory limit (``symbolic.py``).
 - If SymPy proves it, the answer is equal. Otherwise an answer that is too
@@ -30,9 +33,10 @@ The rule, applied entry by entry at every sample point:
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -55,6 +59,10 @@ MIN_DEFINED_POINTS = 3
 # about 10 us (measured with benchmarks/expressions.py), so this bounds that
 # work to about a quarter of a second, whatever the answer and the shapes.
 MAX_PRECISE_NODES = 25_000
+# A difference found with 30 digits is confirmed with 30 more digits than the
+# size of the largest intermediate value; beyond this many digits it stays
+# unsettled instead.
+MAX_CONFIRMATION_DIGITS = 2000
 
 Outcome = Literal["equal", "different", "undefined", "overflow", "undecided"]
 Method = Literal["sampling", "precise", "symbolic"]
@@ -265,8 +273,8 @@ def _settle_precisely(
                 unsettled.extend(suspect_points[index:])
                 return _Unsettled(overflow, tuple(unsettled))
             env = _point_env(points, point, entry)
-            answer_value = precise.evaluate_at(tree, env)
-            target_value = precise.evaluate_at(target.tree, env)
+            answer_value, answer_scale = precise.evaluate_with_scale(tree, env)
+            target_value, target_scale = precise.evaluate_with_scale(target.tree, env)
             if isinstance(answer_value, str):
                 if answer_value == "undefined" and not isinstance(target_value, str):
                     return Comparison("undefined", point, "precise")
@@ -277,9 +285,38 @@ def _settle_precisely(
             if isinstance(target_value, str):
                 unsettled.append(point)
                 break
-            if not precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
-                return Comparison("different", point, "precise")
+            if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
+                continue
+            digits = precise.DIGITS + max(answer_scale, target_scale, precise.DIGITS)
+            cost = (answer_size + target.size) * math.ceil(digits / precise.DIGITS)
+            if digits <= MAX_CONFIRMATION_DIGITS and budget.spend(cost):
+                if _confirmed_difference(tree, target.tree, env, answer_value - target_value, tolerance, digits):
+                    return Comparison("different", point, "precise")
+            unsettled.append(point)
+            break
     return _Unsettled(overflow, tuple(unsettled))
+
+
+def _confirmed_difference(
+    tree: Node, target: Node, env: dict[str, float], difference: Any, tolerance: Tolerance, digits: int
+) -> bool:
+    """Tell whether a difference found with 30 digits is still there with ``digits`` digits.
+
+    Cancellation can lose all 30 digits: in ``e^-z + (z+1)^300 -
+    (z+1)^299*(z+1)`` the first term lies far below the last digit of the
+    others, which are near 10^253. The caller asks for 30 digits more than
+    the largest intermediate's decimal exponent, which keeps such a term.
+    A real difference is the same at both precisions.
+    """
+    from autograder.expressions import precise
+
+    answer_value = precise.evaluate_at(tree, env, digits)
+    target_value = precise.evaluate_at(target, env, digits)
+    if isinstance(answer_value, str) or isinstance(target_value, str):
+        return False
+    if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
+        return False
+    return precise.close_enough(answer_value - target_value, difference, tolerance.rtol, tolerance.atol)
 
 
 def tree_size(tree: Node) -> int:

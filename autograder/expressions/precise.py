@@ -47,28 +47,51 @@ class _TooLarge(Exception):
     pass
 
 
-def evaluate_at(tree: Node, env: Mapping[str, float]) -> mpf | Undefined | Unresolved:
-    """Evaluate ``tree`` at one point of scalar values.
+def evaluate_at(tree: Node, env: Mapping[str, float], digits: int = DIGITS) -> mpf | Undefined | Unresolved:
+    """Evaluate ``tree`` at one point of scalar values with ``digits`` significant digits.
 
     Returns the value, ``"undefined"`` where the real value does not exist
     (outside a function's domain, division by zero), or ``"unresolved"``
     where the value is too large even for this evaluation.
     """
+    return evaluate_with_scale(tree, env, digits)[0]
+
+
+def evaluate_with_scale(
+    tree: Node, env: Mapping[str, float], digits: int = DIGITS
+) -> tuple[mpf | Undefined | Unresolved, int]:
+    """Evaluate like ``evaluate_at`` and also bound the decimal exponent of the largest intermediate value.
+
+    A value computed from intermediates near 10^k with p digits may be off
+    by about 10^(k - p), which tells how many digits a confirmation needs.
+    The bound k is the smallest integer with every intermediate (variables
+    and literals included) at most about 10^k in size, and 0 when all are
+    below 1.
+    """
     import mpmath
 
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(digits):
+        evaluator = _Evaluator(mpmath, env)
         try:
-            return _Evaluator(mpmath, env).run(tree)
+            value: mpf | Undefined | Unresolved = evaluator.run(tree)
         except _UndefinedHere:
-            return "undefined"
+            value = "undefined"
         except _TooLarge:
-            return "unresolved"
+            value = "unresolved"
+    return value, math.ceil(evaluator.largest_log2 * math.log10(2))
 
 
 class _Evaluator:
     def __init__(self, mpmath: object, env: Mapping[str, float]) -> None:
         self.mp = mpmath
         self.env = env
+        self.largest_log2 = 0
+
+    def note(self, value: mpf) -> mpf:
+        """Record the size of an intermediate value and return it."""
+        if value:
+            self.largest_log2 = max(self.largest_log2, self.mp.mag(value))  # type: ignore[attr-defined]
+        return value
 
     def checked(self, value: object) -> mpf:
         mp = self.mp
@@ -84,9 +107,9 @@ class _Evaluator:
     def run(self, node: Node) -> mpf:
         mp = self.mp
         if isinstance(node, Number):
-            return mp.mpf(node.value.numerator) / node.value.denominator  # type: ignore[attr-defined]
+            return self.note(mp.mpf(node.value.numerator) / node.value.denominator)  # type: ignore[attr-defined]
         if isinstance(node, Variable):
-            return mp.mpf(float(self.env[node.name]))  # type: ignore[attr-defined]
+            return self.note(mp.mpf(float(self.env[node.name])))  # type: ignore[attr-defined]
         if isinstance(node, Constant):
             return +mp.e if node.name == "e" else +mp.pi  # type: ignore[attr-defined]
         if isinstance(node, Negate):
@@ -97,7 +120,7 @@ class _Evaluator:
             for term, subtract in zip(node.terms, node.subtract):
                 value = self.run(term)
                 total = total - value if subtract else total + value
-            return self.checked(total)
+            return self.note(self.checked(total))
 
         if isinstance(node, Product):
             result = mp.mpf(1)  # type: ignore[attr-defined]
@@ -109,17 +132,18 @@ class _Evaluator:
                     result = result / value
                 else:
                     result = result * value
+                self.note(result)
             return self.checked(result)
 
         if isinstance(node, Power):
-            return self.power(self.run(node.base), self.run(node.exponent))
+            return self.note(self.power(self.run(node.base), self.run(node.exponent)))
 
         if isinstance(node, Factorial):
-            return self.factorial(self.run(node.operand))
+            return self.note(self.factorial(self.run(node.operand)))
 
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
-        return self.call(node.function, args)
+        return self.note(self.call(node.function, args))
 
     def power(self, base: mpf, exponent: mpf) -> mpf:
         mp = self.mp

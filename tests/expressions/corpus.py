@@ -269,6 +269,7 @@ CORPUS: tuple[Case, ...] = (
     Case("x^2 - (x-1)*(x+1)", "1", LARGE_X, "correct", "false friend"),
     Case("(1+x)^2 - x^2 - 2x", "2", LARGE_X, "incorrect", "false friend"),
     Case("exp(-z) + exp(exp(exp(z)))", "exp(-z)", LARGE_Z, "incorrect", "false friend"),
+    Case("e^-z/(1+e^-z)^2 + (z+1)^300 - (z+1)^299*(z+1)", "exp(-z)/(1 + exp(-z))**2", HOMEWORK_Z, "correct", "false friend"),
     # Vector variables: elementwise arithmetic, shapes.
     Case("(a_1 - y)*x", "(a_1 - y)*x", VECTOR, "correct", "vector"),
     Case("x*(a_1 - y)", "(a_1 - y)*x", VECTOR, "correct", "vector"),

@@ -160,6 +160,16 @@ def test_overflow_that_sympy_cancels_is_equal() -> None:
     assert comparison.method == "symbolic"
 
 
+def test_cancellation_beyond_30_digits_is_not_a_difference() -> None:
+    # (z+1)^300 is near 10^253, so with 30 digits the first term is lost and the answer reads 0.
+    answer = "e^-z/(1+e^-z)^2 + (z+1)^300 - (z+1)^299*(z+1)"
+    comparison = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]})
+    assert comparison.outcome == "equal"
+    assert comparison.method == "symbolic"
+    without_symbolic = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None)
+    assert without_symbolic.outcome == "undecided"
+
+
 def test_overflow_without_symbolic_check() -> None:
     comparison = compare_texts(
         "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None

@@ -8,7 +8,7 @@ import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.parser import Expression
-from autograder.expressions.precise import close_enough, evaluate_at
+from autograder.expressions.precise import close_enough, evaluate_at, evaluate_with_scale
 
 NAMES = NameTable(("x", "z"))
 
@@ -72,3 +72,25 @@ def test_close_enough_floor() -> None:
     assert close_enough(mpmath.mpf("1e-12"), mpmath.mpf(0), 1e-6, 1e-9)
     assert not close_enough(mpmath.mpf("1e-8"), mpmath.mpf(0), 1e-6, 1e-9)
     assert close_enough(mpmath.mpf("1.0000001"), mpmath.mpf(1), 1e-6, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "scale"),
+    [
+        ("x*x", {"x": 0.5}, 0),
+        ("(x+1)^300 - (x+1)^299*(x+1)", {"x": 6.0}, 254),
+        ("1e300*x/1e300", {"x": 2.0}, 301),
+        ("exp(-x)", {"x": 100.0}, 3),
+    ],
+)
+def test_scale_bounds_largest_intermediate_exponent(text: str, env: dict[str, float], scale: int) -> None:
+    expression = parse(text, NAMES)
+    assert isinstance(expression, Expression)
+    assert evaluate_with_scale(expression.tree, env)[1] == scale
+
+
+def test_more_digits_keep_a_term_lost_to_cancellation() -> None:
+    expression = parse("1/x + (x+1)^300 - (x+1)^299*(x+1)", NAMES)
+    assert isinstance(expression, Expression)
+    assert evaluate_at(expression.tree, {"x": 4.0}) == 0
+    assert float(evaluate_at(expression.tree, {"x": 4.0}, 300)) == pytest.approx(0.25, rel=1e-12)  # type: ignore[arg-type]
