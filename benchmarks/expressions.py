@@ -12,6 +12,11 @@ cache), and counts the verdicts that match the label. It then checks the same ro
 worker process with its own time limit. The plain approach evaluates corpus
 text as code, which is acceptable only because the corpus is ours; the
 malicious rows are skipped for it.
+
+Last, it checks hostile answers that reach the expensive paths (30-digit
+re-evaluation and the symbolic check) and prints the CPU time of each check,
+counting the child processes, next to the previous approach: SymPy in the
+grading process, which ``BASELINE_TIME_LIMIT`` cuts off.
 """
 
 from __future__ import annotations
@@ -34,8 +39,12 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from autograder.checkers.expression import ExpressionChecker  # noqa: E402
+from autograder.expressions import Limits, NameTable, parse  # noqa: E402
+from autograder.expressions.equivalence import MAX_PRECISE_NODES, PreciseBudget  # noqa: E402
+from autograder.expressions.parser import Expression  # noqa: E402
+from autograder.expressions.symbolic import run_in_child  # noqa: E402
 from autograder.expressions.tokens import number_value  # noqa: E402
-from tests.expressions.corpus import CORPUS, Case  # noqa: E402
+from tests.expressions.corpus import CORPUS, QA_OVERFLOW, Case  # noqa: E402
 from tests.expressions.support import make_checker, typed  # noqa: E402
 
 PLAIN_TIME_LIMIT = 5.0
@@ -43,6 +52,59 @@ REPEATS = 5
 # Each row is checked this many times from scratch and the median kept, which
 # damps the noise of other processes on a shared machine.
 FIRST_SIGHT_RUNS = 3
+# Seconds after which the in-process SymPy baseline is stopped.
+BASELINE_TIME_LIMIT = 10.0
+FORK_RUNS = 20
+
+SIGMOID_DERIVATIVE = "exp(-z)/(1 + exp(-z))**2"
+CANCELLING_TERM = "(1+x)^2-x^2-2x+"
+CANCELLING_SUM = CANCELLING_TERM * (1000 // len(CANCELLING_TERM)) + "0"
+CANCELLING_TOTAL = f"{1000 // len(CANCELLING_TERM)} + 0*x"
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """An answer that reaches the expensive paths of a check, and the part it is checked in."""
+
+    label: str
+    reference: str
+    variables: dict[str, Any]
+    answer: str
+    options: dict[str, Any]
+
+
+HOSTILE = (
+    Hostile("QA report: 30-million-digit fraction", SIGMOID_DERIVATIVE, {"z": [-6, 6]}, QA_OVERFLOW, {}),
+    Hostile(
+        "0*exp(exp(exp(z))) cancelled by SymPy",
+        SIGMOID_DERIVATIVE,
+        {"z": [-6, 6]},
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))",
+        {},
+    ),
+    Hostile(
+        "symbolic check runs out of time",
+        SIGMOID_DERIVATIVE,
+        {"z": [-6, 6]},
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + (sin(z)+cos(z))^60 - (1+sin(2z))^30",
+        {},
+    ),
+    Hostile("too large for 30 digits, no proof", "exp(-z)", {"z": [3, 4]}, "exp(-z) + exp(exp(exp(z)))", {}),
+    Hostile(
+        "30-digit budget spent, 10x10 matrix",
+        CANCELLING_TOTAL,
+        {"x": {"interval": [1e7, 1e8], "shape": [10, 10]}},
+        CANCELLING_SUM,
+        {"samples": 100},
+    ),
+    Hostile(
+        "cancellation at 1000 points of a 10x10 matrix",
+        "1 + 0*x",
+        {"x": {"interval": [1e7, 1e8], "shape": [10, 10]}},
+        "(1+x)^2 - x^2 - 2x",
+        {"samples": 1000},
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +217,86 @@ def time_plain(cases: list[Case], clear_sympy_cache: bool) -> list[tuple[str, fl
     return results
 
 
+def cpu_seconds() -> float:
+    """Return the CPU time of this process and of its reaped children, such as symbolic checks."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def fork_milliseconds() -> float:
+    """Return the median wall-clock time of a symbolic-check child that returns at once."""
+    runs = []
+    for _ in range(FORK_RUNS):
+        started = time.perf_counter()
+        run_in_child(lambda: True, 10.0, 512 * 2**20)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs) * 1000
+
+
+def precise_microseconds_per_node() -> float:
+    """Return the time of 30-digit re-evaluation per tree node, on answers whose every point is suspect."""
+    checker = make_checker(CANCELLING_TOTAL, {"x": [1e7, 1e8]}, samples=100)
+    parsed = parse(CANCELLING_SUM, checker.names)
+    assert isinstance(parsed, Expression)
+    from autograder.expressions.numeric import evaluate
+
+    values = evaluate(parsed.tree, checker.points.values, checker.points.count)
+    checker._compare(parsed.tree, values, checker.reference, PreciseBudget(), symbolic=False)  # warm-up
+    budget = PreciseBudget()
+    started = time.perf_counter()
+    checker._compare(parsed.tree, values, checker.reference, budget, symbolic=False)
+    elapsed = time.perf_counter() - started
+    return elapsed / (MAX_PRECISE_NODES - budget.remaining) * 1e6
+
+
+def in_process_sympy(answer: str, reference: str, variable: str) -> bool:
+    """Run the symbolic check in this process, as before it moved to a child; the size limits are lifted."""
+    from autograder.expressions.symbolic import _difference_is_zero
+    from autograder.spec import VariableSpec
+
+    names = NameTable((variable,))
+    unlimited = Limits(max_exact_digits=float("inf"))
+    answer_tree = parse(answer, names, unlimited)
+    reference_tree = parse(reference, names, unlimited)
+    assert isinstance(answer_tree, Expression) and isinstance(reference_tree, Expression)
+    return _difference_is_zero(answer_tree.tree, reference_tree.tree, {variable: VariableSpec.model_validate([-6, 6])})
+
+
+def time_baseline() -> str:
+    """Time the in-process SymPy check of the QA report's answer in a worker, stopped after BASELINE_TIME_LIMIT."""
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(1)
+    started = time.perf_counter()
+    pending = pool.apply_async(in_process_sympy, (QA_OVERFLOW, SIGMOID_DERIVATIVE, "z"))
+    try:
+        proved = pending.get(timeout=BASELINE_TIME_LIMIT)
+        outcome = f"finished in {time.perf_counter() - started:.1f} s, proved: {proved}"
+    except multiprocessing.TimeoutError:
+        outcome = f"no result after {BASELINE_TIME_LIMIT:g} s, stopped"
+    except MemoryError:
+        outcome = f"MemoryError after {time.perf_counter() - started:.1f} s"
+    pool.terminate()
+    return outcome
+
+
+def report_bounds() -> None:
+    print()
+    print("bounds on hostile answers (CPU time includes the symbolic check's child process)")
+    print(f"  fork of one symbolic check: median {fork_milliseconds():.1f} ms over {FORK_RUNS} (a child that returns at once)")
+    per_node = precise_microseconds_per_node()
+    print(f"  30-digit re-evaluation: {per_node:.1f} us per node, so the budget of {MAX_PRECISE_NODES:,} nodes is about {per_node * MAX_PRECISE_NODES / 1000:.0f} ms")
+    for hostile in HOSTILE:
+        checker = make_checker(hostile.reference, hostile.variables, **hostile.options)
+        cpu_before, wall_before = cpu_seconds(), time.perf_counter()
+        verdict = checker.judge(typed(hostile.answer))
+        cpu, wall = cpu_seconds() - cpu_before, time.perf_counter() - wall_before
+        print(f"  {hostile.label + ':':48} {verdict.status:9} CPU {cpu:5.2f} s, wall {wall:5.2f} s")
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"  peak RSS of any child so far: {children_peak:.0f} MB")
+    print(f"  baseline, QA report's answer with SymPy in this process and no size limit: {time_baseline()}")
+
+
 def milliseconds(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
 
@@ -166,6 +308,7 @@ def microseconds(seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-plain", action="store_true", help="time only this engine, not plain SymPy")
+    parser.add_argument("--skip-bounds", action="store_true", help="skip the hostile answers and the in-process baseline")
     arguments = parser.parse_args()
 
     print(f"machine: {machine_description()}")
@@ -192,6 +335,9 @@ def main() -> None:
     for timing, case in zip(timings, CORPUS):
         if timing.status != case.status:
             print(f"    wrong: {case.id}: {timing.status}, expected {case.status}")
+
+    if not arguments.skip_bounds:
+        report_bounds()
 
     if arguments.skip_plain:
         return

@@ -157,10 +157,10 @@ class ExpressionChecker(Checker):
                 continue
             largest = float(np.max(distance))
             raise self.spec_error(
-                f"the answer {constant} would be accepted, because the reference answer {reference.text!r} is within "
+                f"the answer {constant} would be accepted: the reference answer {reference.text!r} is within "
                 f"the tolerance (rtol {self.part.rtol:g}, atol {self.part.atol:g}) of {constant} at every sample point "
-                f"(it differs by at most {largest:.3g}), although it is not identically {constant}; "
-                "set a smaller atol (or rtol) or a narrower domain for the variables",
+                f"(at most {largest:.3g} away), although it is not identically {constant}. "
+                "Set a smaller atol (or rtol), or a narrower domain for the variables.",
                 "answer_from" if self.part.answer_from is not None else "answer",
             )
 
@@ -378,9 +378,9 @@ class ExpressionChecker(Checker):
         """Say that an answer is close but not accurate enough, or return None if it is not close.
 
         Close means within ``NEAR_MISS_FACTOR`` tolerances at every point
-        where the reference is defined, or, for an answer that is one decimal
-        number such as 1.61, less than one unit of its last digit away from
-        the reference there (a rounded or truncated value).
+        where the reference is defined. An answer that is one decimal number,
+        such as 1.61, is also close when it is less than one unit of its last
+        digit away from the reference there, as a rounded or truncated value is.
         """
         count = self.points.count
         defined = self.reference.defined

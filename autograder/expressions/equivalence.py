@@ -55,13 +55,14 @@ logger = logging.getLogger(__name__)
 CLEAR_FACTOR = 1000.0
 RELIABLE_FACTOR = 4.0
 MIN_DEFINED_POINTS = 3
-# Tree nodes that 30-digit evaluation may visit in one check. A node takes
-# about 10 us (measured with benchmarks/expressions.py), so this bounds that
-# work to about a quarter of a second, whatever the answer and the shapes.
+# Tree nodes that 30-digit evaluation may visit in one check. A node took
+# about 4 us on the machine in docs/benchmarks-expressions.md (measured with
+# benchmarks/expressions.py), so this bounds that work to about 0.1 s there,
+# whatever the answer and the shapes.
 MAX_PRECISE_NODES = 25_000
 # A difference found with 30 digits is confirmed with 30 more digits than the
-# size of the largest intermediate value; beyond this many digits it stays
-# unsettled instead.
+# largest intermediate value's decimal exponent. A confirmation that would
+# need more digits than this is skipped, and the point stays unsettled.
 MAX_CONFIRMATION_DIGITS = 2000
 
 Outcome = Literal["equal", "different", "undefined", "overflow", "undecided"]

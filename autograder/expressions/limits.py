@@ -71,7 +71,7 @@ def check_sizes(tree: Node, limits: Limits = DEFAULT_LIMITS) -> None:
 
 
 class _Folded(NamedTuple):
-    """What the size check knows about a subtree.
+    """The size check's result for one subtree.
 
     ``value`` is its float value, or ``None`` if it has a variable. NaN stands
     for a constant that is undefined (``log(-1)``, ``1/0``); only evaluation

@@ -145,7 +145,7 @@ class NameTable:
         """Describe an unknown or forbidden name, with a suggestion when one is close.
 
         ``typed`` is the name as typed when that differs from ``text``, as
-        ``σ`` does from ``sigma``: the message then says how it was read.
+        ``σ`` does from ``sigma``. The message then states how it was read.
         """
         if key in FORBIDDEN and key not in self._variable_keys and not typed:
             return FORBIDDEN[key]

@@ -17,14 +17,19 @@ the attacker wants to run code, read data, or hang or crash the grader.
   and unknown elsewhere. SymPy objects are built from the tree by
   ``symbolic.py``, one constructor per node type, never from text.
 - Exhausting time or memory: ``limits.Limits`` bounds the length (checked
-  before lexing), the digits and exponent of each literal (in the lexer), the
-  nesting depth (here, before each recursive step), and the size of constant
-  exponents, factorials and every constant subexpression (``check_sizes``,
-  after parsing, before any evaluation), so ``9**9**9**9`` and
-  ``factorial(10**9)`` are rejected without being computed. Numeric evaluation
-  uses floats, where overflow gives ``inf`` rather than a hang. The 30-digit
-  re-evaluation in ``precise.py`` gives up on values beyond about
-  10^434294, and SymPy runs only under a time limit.
+  before lexing), the digits and exponent of each literal (in the lexer), and
+  the nesting depth (here, before each recursive step). After parsing and
+  before any evaluation, ``check_sizes`` bounds constant exponents,
+  factorials, every constant subexpression, and the estimated digits of the
+  exact fractions that SymPy would build for a power. So ``9**9**9**9``,
+  ``factorial(10**9)`` and ``((123/124)^1000)^1000`` are rejected without
+  being computed. Numeric evaluation uses floats, where overflow gives
+  ``inf`` rather than a hang. The 30-digit re-evaluation in ``precise.py``
+  gives up on values beyond about 10^434294, and one check visits at most
+  ``equivalence.MAX_PRECISE_NODES`` nodes with it. SymPy runs in a forked
+  child with CPU-time and address-space limits, which is killed after a
+  wall-clock time limit, because one SymPy call can spend minutes inside
+  a single C operation.
 - Crashing the grader: every failure on student input is an
   ``ExpressionError`` raised inside the engine and returned as an
   ``ExpressionFailure`` value at the boundary (``parse``); tests feed

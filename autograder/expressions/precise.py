@@ -63,7 +63,7 @@ def evaluate_with_scale(
     """Evaluate like ``evaluate_at`` and also bound the decimal exponent of the largest intermediate value.
 
     A value computed from intermediates near 10^k with p digits may be off
-    by about 10^(k - p), which tells how many digits a confirmation needs.
+    by about 10^(k - p), so k gives the digits that a confirmation needs.
     The bound k is the smallest integer with every intermediate (variables
     and literals included) at most about 10^k in size, and 0 when all are
     below 1.

@@ -243,6 +243,11 @@ def run_in_child(check: Callable[[], bool], time_limit: float, memory_limit: int
     false, ``"timeout"`` if the child was killed for time, and ``"failed"`` if
     ``check`` raised (``MemoryError`` included), the child died otherwise, or
     the fork failed. Linux only, as is the rest of the grader.
+
+    NOTE: the child has only the calling thread. A lock that another thread
+    held at the fork stays locked in the child, which then hangs until the
+    wall-clock limit kills it, so a multithreaded caller may see "timeout"
+    for a proof that would have succeeded.
     """
     read_end, write_end = os.pipe()
     try:

@@ -71,7 +71,7 @@ def test_trivial_constant_accepted_is_spec_error(
         make_checker(answer, variables, **options)
     assert raised.value.part == "1.1"
     assert raised.value.message.startswith(f"the answer {constant} would be accepted")
-    assert "set a smaller atol (or rtol) or a narrower domain" in raised.value.message
+    assert "Set a smaller atol (or rtol), or a narrower domain for the variables." in raised.value.message
 
 
 @pytest.mark.parametrize(

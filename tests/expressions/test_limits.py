@@ -28,6 +28,7 @@ NAMES = NameTable(("x",))
         ("1e300 * 1e300", "too large to evaluate"),
         ("((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000", "about 61,006 digits"),
         ("0*((2/3)^30)^1000", "too large to compute exactly"),
+        ("((123456789/123456790)^1000)^1000", "too large to compute exactly"),
         ("(1/170!)^1000", "too large to compute exactly"),
         ("((2/3*x)^100)^1000", "too large to compute exactly"),
         ("((x + 0.123456789012345)^1000)^1000", "too large to compute exactly"),
