@@ -8,6 +8,7 @@ import secrets
 import selectors
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -148,6 +149,30 @@ class Runner:
             )
             self._warned_processes = True
 
+    @staticmethod
+    def _skip_reason(
+        call: Call,
+        module: str,
+        missing: set[str],
+        timeouts: dict[str, int],
+        deadline: float,
+        limits: SandboxLimits,
+    ) -> CallOutcome | None:
+        """Return the outcome of a call that must not run, or None if it may."""
+        if call.function in missing:
+            return CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
+        if timeouts.get(call.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+            return CallOutcome(
+                "not_run",
+                message=f"not run, because {MAX_TIMEOUTS_PER_FUNCTION} earlier calls of {call.function} timed out",
+            )
+        if time.monotonic() >= deadline:
+            return CallOutcome(
+                "not_run",
+                message=f"not run, because the time limit of {limits.submission_seconds:g} s for the whole submission was used up",
+            )
+        return None
+
     def _run_once(
         self, files: Sequence[CodeFile], module: str, calls: Sequence[Call], limits: SandboxLimits
     ) -> RunResult:
@@ -178,27 +203,13 @@ class Runner:
             restarts = 0
             timeouts: dict[str, int] = {}
             current: _Session | None = session
-            for call in calls:
-                if call.function in missing:
-                    outcomes_list.append(
-                        CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
-                    )
-                    continue
-                if timeouts.get(call.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
-                    outcomes_list.append(
-                        CallOutcome(
-                            "not_run",
-                            message=f"not run, because {MAX_TIMEOUTS_PER_FUNCTION} earlier calls of {call.function} timed out",
-                        )
-                    )
-                    continue
-                if time.monotonic() >= deadline:
-                    outcomes_list.append(
-                        CallOutcome(
-                            "not_run",
-                            message=f"not run, because the time limit of {limits.submission_seconds:g} s for the whole submission was used up",
-                        )
-                    )
+            position = 0
+            while position < len(calls):
+                call = calls[position]
+                skipped = self._skip_reason(call, module, missing, timeouts, deadline, limits)
+                if skipped is not None:
+                    outcomes_list.append(skipped)
+                    position += 1
                     continue
                 if current is None:
                     restarts += 1
@@ -214,12 +225,23 @@ class Runner:
                         )
                         current.close()
                         current = None
+                        position += 1
                         continue
-                per_call = call.seconds if call.seconds is not None else limits.call_seconds
-                outcome = current.call(call, _remaining(deadline, per_call), per_call, limits)
-                outcomes_list.append(outcome)
-                if outcome.status == "timeout":
-                    timeouts[call.function] = timeouts.get(call.function, 0) + 1
+
+                # Send every call up to the next one that cannot run at once,
+                # so that the child works through them without waiting for
+                # the grader between calls.
+                batch = [call]
+                while position + len(batch) < len(calls):
+                    following = calls[position + len(batch)]
+                    if following.function in missing or timeouts.get(following.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+                        break
+                    batch.append(following)
+                for outcome, sent in zip(current.call_batch(batch, deadline, limits), batch):
+                    outcomes_list.append(outcome)
+                    position += 1
+                    if outcome.status == "timeout":
+                        timeouts[sent.function] = timeouts.get(sent.function, 0) + 1
                 if not current.usable:
                     current.close()
                     current = None
@@ -263,6 +285,12 @@ class _Session:
         self.usable = True
         self.closed = False
         self._output_open = True
+        self._outgoing = memoryview(b"")
+        self._replies: deque[dict[str, Any]] = deque()
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self.handle.channel, selectors.EVENT_READ, "channel")
+        self._channel_events = selectors.EVENT_READ
+        self._selector.register(self.handle.output_fd, selectors.EVENT_READ, "output")
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
@@ -315,14 +343,45 @@ class _Session:
         self.usable = False
         return ImportOutcome("output_invalid", message=f"the worker sent an invalid reply to the import: {_summary(reply)}", seconds=elapsed)
 
-    def call(self, call: Call, seconds: float, per_call: float, limits: SandboxLimits) -> CallOutcome:
-        try:
-            arguments = codec.encode(list(call.args))
-        except codec.CodecError as error:
-            raise ValueError(f"arguments of {call.function} cannot be sent to the sandbox: {error}") from error
+    def call_batch(self, calls: Sequence[Call], deadline: float, limits: SandboxLimits) -> list[CallOutcome]:
+        """Send every call at once and read the replies in order.
+
+        Each call gets its own time limit, counted from the reply to the call
+        before it, which is when the child starts it. The batch stops at the
+        first call after which the child is unusable (a timeout, a crash or an
+        invalid record), so it may return fewer outcomes than calls.
+        """
+        if self._replies or self.reader.pending:
+            self.usable = False
+            return [CallOutcome("output_invalid", message="unexpected data arrived on the result channel before the calls")]
+        frames: list[bytes] = []
+        nonces: list[str] = []
+        for call in calls:
+            try:
+                arguments = codec.encode(list(call.args))
+            except codec.CodecError as error:
+                raise ValueError(f"arguments of {call.function} cannot be sent to the sandbox: {error}") from error
+            nonce = secrets.token_hex(16)
+            frames.append(codec.pack_frame({"type": "call", "function": call.function, "args": arguments, "nonce": nonce}))
+            nonces.append(nonce)
+        self._outgoing = memoryview(b"".join(frames))
+
+        outcomes: list[CallOutcome] = []
         started = time.monotonic()
-        reply = self._exchange({"type": "call", "function": call.function, "args": arguments}, seconds)
-        elapsed = time.monotonic() - started
+        for call, nonce in zip(calls, nonces):
+            per_call = call.seconds if call.seconds is not None else limits.call_seconds
+            seconds = max(0.0, min(per_call, deadline - started))
+            reply = self._await(nonce, started + seconds)
+            finished = time.monotonic()
+            outcomes.append(self._call_outcome(reply, seconds, per_call, finished - started, limits))
+            if not self.usable:
+                break
+            started = finished
+        return outcomes
+
+    def _call_outcome(
+        self, reply: dict[str, Any] | _Failure, seconds: float, per_call: float, elapsed: float, limits: SandboxLimits
+    ) -> CallOutcome:
         if isinstance(reply, _Failure):
             self.usable = False
             status, text = self._describe_failure(reply, seconds, per_call, "this call")
@@ -361,6 +420,7 @@ class _Session:
             self.template.kill_child(self.handle.id)
         finally:
             self._drain_output(0.2)
+            self._selector.close()
             self.handle.channel.close()
             os.close(self.handle.output_fd)
 
@@ -369,47 +429,55 @@ class _Session:
 
         With ``message`` None, send nothing and wait for the child's ``ready`` record.
         """
-        if self.reader.pending:
+        if self._replies or self.reader.pending:
             return _Failure("invalid", "unexpected data arrived on the result channel before the request")
         nonce: str | None = None
-        outgoing = memoryview(b"")
         if message is not None:
             nonce = secrets.token_hex(16)
-            outgoing = memoryview(codec.pack_frame({**message, "nonce": nonce}))
-        deadline = time.monotonic() + seconds
+            self._outgoing = memoryview(codec.pack_frame({**message, "nonce": nonce}))
+        return self._await(nonce, time.monotonic() + seconds)
+
+    def _await(self, nonce: str | None, deadline: float) -> dict[str, Any] | _Failure:
+        """Send what is still outgoing and return the next reply, which must carry ``nonce``.
+
+        Replies are taken in order: every request gets exactly one reply, and
+        a reply with another nonce (a forged or extra record) is invalid.
+        """
         channel = self.handle.channel
+        while True:
+            if self._replies:
+                reply = self._replies.popleft()
+                if reply.get("nonce") != nonce:
+                    return _Failure("invalid", "a record arrived that does not answer this request (wrong nonce)")
+                return reply
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return _Failure("timeout")
+            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if self._outgoing else 0)
+            if events != self._channel_events:
+                self._selector.modify(channel, events, "channel")
+                self._channel_events = events
+            for key, ready in self._selector.select(remaining):
+                if key.data == "output":
+                    if not self.capture.read_available(self.handle.output_fd):
+                        self._selector.unregister(self.handle.output_fd)
+                        self._output_open = False
+                    continue
+                if ready & selectors.EVENT_WRITE and self._outgoing:
+                    try:
+                        sent = channel.send(self._outgoing)
+                    except BlockingIOError:
+                        sent = 0
+                    except OSError:
+                        return self._exited()
+                    self._outgoing = self._outgoing[sent:]
+                if ready & selectors.EVENT_READ:
+                    failure = self._receive()
+                    if failure is not None:
+                        return failure
 
-        with selectors.DefaultSelector() as selector:
-            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if outgoing else 0)
-            selector.register(channel, events, "channel")
-            if self._output_open:
-                selector.register(self.handle.output_fd, selectors.EVENT_READ, "output")
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return _Failure("timeout")
-                for key, events in selector.select(remaining):
-                    if key.data == "output":
-                        if not self.capture.read_available(self.handle.output_fd):
-                            selector.unregister(self.handle.output_fd)
-                            self._output_open = False
-                        continue
-                    if events & selectors.EVENT_WRITE and outgoing:
-                        try:
-                            sent = channel.send(outgoing)
-                        except BlockingIOError:
-                            sent = 0
-                        except OSError:
-                            return self._exited()
-                        outgoing = outgoing[sent:]
-                        if not outgoing:
-                            selector.modify(channel, selectors.EVENT_READ, "channel")
-                    if events & selectors.EVENT_READ:
-                        reply = self._read_reply(nonce)
-                        if reply is not None:
-                            return reply
-
-    def _read_reply(self, nonce: str | None) -> dict[str, Any] | _Failure | None:
+    def _receive(self) -> _Failure | None:
+        """Read what the channel has and queue every complete record."""
         try:
             chunk = self.handle.channel.recv(1 << 20)
         except BlockingIOError:
@@ -419,17 +487,10 @@ class _Session:
         if not chunk:
             return self._exited()
         try:
-            messages = list(self.reader.feed(chunk))
+            self._replies.extend(self.reader.feed(chunk))
         except codec.CodecError as error:
             return _Failure("invalid", str(error))
-        if not messages:
-            return None
-        if len(messages) > 1 or self.reader.pending:
-            return _Failure("invalid", "more than one record arrived for one request")
-        reply = messages[0]
-        if reply.get("nonce") != nonce:
-            return _Failure("invalid", "a record arrived that does not answer this request (wrong nonce)")
-        return reply
+        return None
 
     def _exited(self) -> _Failure:
         status = self.template.wait_child(self.handle.id, EXIT_WAIT_SECONDS)

@@ -26,7 +26,8 @@ child is still alive.
 
 The child speaks the frame protocol of ``codec.py`` on its call socket: it
 receives one ``load`` message, replies ``loaded``, and then replies to each
-``call`` with one ``result`` that repeats the call's nonce.
+``call`` with one ``result`` that repeats the call's nonce, in order. The
+grader may send several calls before the first reply.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import socket
 import sys
 import tempfile
 import traceback
+from collections import deque
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -380,9 +382,10 @@ def serve_calls(
     reader = codec.FrameBuffer(max_frame_bytes=1 << 30)
     module: ModuleType | None = None
     sys.dont_write_bytecode = True
+    pending: deque[dict[str, Any]] = deque()
 
     while True:
-        message = _next_message(channel, reader)
+        message = _next_message(channel, reader, pending)
         if message is None:
             return
         kind = message.get("type")
@@ -402,16 +405,15 @@ def serve_calls(
         channel.sendall(frame)
 
 
-def _next_message(channel: socket.socket, reader: Any) -> dict[str, Any] | None:
-    pending = list(reader.feed(b""))
+def _next_message(channel: socket.socket, reader: Any, pending: deque[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the next request. The grader sends a batch of calls at once, so
+    one read may bring several; the rest wait in ``pending``."""
     while not pending:
         chunk = channel.recv(1 << 20)
         if not chunk:
             return None
-        pending = list(reader.feed(chunk))
-    # The grader sends one request and waits for its reply, so there is never
-    # more than one message in flight.
-    return pending[0]
+        pending.extend(reader.feed(chunk))
+    return pending.popleft()
 
 
 def _flush_standard_streams() -> None:

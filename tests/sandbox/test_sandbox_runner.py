@@ -398,3 +398,28 @@ def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
     assert statuses == ["timeout", "ok", "timeout", "not_run", "not_run", "ok"]
     assert "2 earlier calls of spin timed out" in result.outcomes[3].message
     assert result.outcomes[5].value == 2
+
+
+def test_batched_calls_survive_an_exception(any_runner: Runner) -> None:
+    source = "def check(value):\n    if value < 0:\n        raise ValueError('negative')\n    return value * 2\n"
+    calls = [Call("check", (1,)), Call("check", (-1,)), Call("check", (3,))]
+    result = run_source(any_runner, source, calls)
+    assert [outcome.status for outcome in result.outcomes] == ["ok", "error", "ok"]
+    assert [result.outcomes[0].value, result.outcomes[2].value] == [2, 6]
+    assert result.restarts == 0
+
+
+def test_timeout_inside_a_batch_restarts_for_the_rest(any_runner: Runner) -> None:
+    source = "def work(spin, value):\n    while spin:\n        pass\n    return value\n"
+    calls = [Call("work", (False, 1)), Call("work", (True, 2), seconds=0.3), Call("work", (False, 3)), Call("work", (False, 4))]
+    result = run_source(any_runner, source, calls)
+    assert [outcome.status for outcome in result.outcomes] == ["ok", "timeout", "ok", "ok"]
+    assert [result.outcomes[index].value for index in (0, 2, 3)] == [1, 3, 4]
+    assert result.restarts == 1
+
+
+def test_each_batched_call_has_its_own_limit(any_runner: Runner) -> None:
+    source = "import time\ndef nap(seconds):\n    time.sleep(seconds)\n    return seconds\n"
+    calls = [Call("nap", (0.2,)) for _ in range(4)]
+    result = run_source(any_runner, source, calls, SandboxLimits(call_seconds=0.5, submission_seconds=10))
+    assert [outcome.status for outcome in result.outcomes] == ["ok"] * 4
