@@ -13,10 +13,11 @@ worker process with its own time limit. The plain approach evaluates corpus
 text as code, which is acceptable only because the corpus is ours; the
 malicious rows are skipped for it.
 
-Last, it checks hostile answers that reach the expensive paths (30-digit
-re-evaluation and the symbolic check) and prints the CPU time of each check,
-counting the child processes, next to the previous approach: SymPy in the
-grading process, which ``BASELINE_TIME_LIMIT`` cuts off.
+Between the two, it checks hostile answers that reach the expensive paths of a
+check: the 30-digit re-evaluation and the symbolic check. It prints the CPU
+time of each check, child processes included. The baseline is the previous
+design, SymPy in the grading process, stopped after ``BASELINE_TIME_LIMIT``
+seconds.
 """
 
 from __future__ import annotations

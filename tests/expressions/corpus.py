@@ -62,7 +62,7 @@ LINEAR_WEIGHTS = {name: [-2, 2] for name in ("w_01", "w_11", "w_21", "w_02", "w_
 SIGN_MISTAKE = {"mistakes": [{"answer": "(y - a_1)*x_1", "feedback": "Check the sign: the gradient is (a_1 - y)*x_1."}]}
 EXACT = {"form": "exact"}
 # Over z in [-800, 800] the sigmoid's derivative is below the default atol of
-# 1e-9 at most points, so 0 would be accepted; the spec must lower atol.
+# 1e-9 at most points, so 0 would be accepted. A spec must lower atol there.
 NO_ATOL = {"atol": 0}
 QA_OVERFLOW = (
     "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + "
