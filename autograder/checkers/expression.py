@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 # this plus the 30-digit budget (equivalence.MAX_PRECISE_NODES).
 SYMBOLIC_TIME_LIMIT = DEFAULT_TIME_LIMIT
 # Answers within this many tolerances of the reference at every point get a
-# message that says they are close.
+# message that states they are close.
 NEAR_MISS_FACTOR = 100.0
 # Constant answers that a spec must not accept unless the reference is that constant.
 TRIVIAL_CONSTANTS = (0, 1)
@@ -406,7 +406,7 @@ class ExpressionChecker(Checker):
         accuracy = (
             f"this part needs about {needed} significant digits"
             if needed is not None
-            else f"this part needs it within {self.part.atol:g}"
+            else f"this part needs it within {self.part.atol:g} of the correct value"
         )
         return (
             "Your answer is close to the correct expression at every point checked, but not within the tolerance: "
