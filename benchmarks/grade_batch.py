@@ -333,6 +333,12 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: the grader's default, one per CPU)")
     parser.add_argument("--seed", type=int, default=7, help="cohort seed (default: 7)")
     parser.add_argument("--hostile-each", type=int, default=2, help="submissions per hostile kind in each cohort (default: 2)")
+    parser.add_argument(
+        "--slow-steps",
+        type=int,
+        default=make_cohort.DEFAULT_SLOW_STEPS,
+        help=f"loop steps per call in the cohort's slow submissions (default: {make_cohort.DEFAULT_SLOW_STEPS}, about 1 ms per call)",
+    )
     parser.add_argument("--work", type=Path, default=None, help="folder for cohorts and gradebooks (default: a temporary folder)")
     parser.add_argument(
         "--submission-seconds",
@@ -349,13 +355,16 @@ def main() -> None:
     limits = "the spec's own limits" if args.submission_seconds is None else f"limits: submission_seconds: {args.submission_seconds:g}"
     print(machine_summary())
     print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
-    print(f"spec: {SPEC.relative_to(REPOSITORY)} ({limits}); cohorts: seed {args.seed}, {args.hostile_each} of each hostile kind; work folder: {work}")
+    print(
+        f"spec: {SPEC.relative_to(REPOSITORY)} ({limits}); cohorts: seed {args.seed}, {args.hostile_each} of each hostile kind, "
+        f"{args.slow_steps} loop steps per call in slow code; work folder: {work}"
+    )
     print()
 
     figures: dict[int, BatchFigures] = {}
     for size in args.sizes:
         cohort = work / f"cohort-{size}"
-        make_cohort.make_cohort(cohort, size, args.seed, args.hostile_each)
+        make_cohort.make_cohort(cohort, size, args.seed, args.hostile_each, args.slow_steps)
         result = grade_cohort(spec, cohort, work, args.jobs)
         figures[size] = result
         print(

@@ -2,7 +2,7 @@
 
 Usage:
 
-    python benchmarks/make_cohort.py OUT_DIR -n 1000 [--seed 7] [--hostile-each 2]
+    python benchmarks/make_cohort.py OUT_DIR -n 1000 [--seed 7] [--hostile-each 2] [--slow-steps 20000]
 
 Each student gets an ability between 0 and 1. Per part, an answer is left
 out, right (in one of several notations), a common mistake, or unreadable
@@ -161,8 +161,9 @@ CODE: dict[str, list[str]] = {
         "import numpy as np\n\n\ndef linear_hinge_grad(x, y, a):\n    if y * a > 1:\n        return np.zeros(x.shape[0])\n    return (-y * x).ravel()\n",
         "import numpy as np\n\n\ndef linear_hinge_grad(x, y, a):\n    return np.zeros_like(x, dtype=float)\n",
     ],
+    # Right, but with a pointless Python loop of SLOW_STEPS_PLACEHOLDER steps per call.
     "slow": [
-        "import numpy as np\n\n\ndef linear_hinge_grad(x, y, a):\n    total = 0.0\n    for i in range(200_000):\n        total += i * 1e-12\n    if y * a > 1:\n        return np.zeros_like(x, dtype=float)\n    return -y * x + total * 0\n",
+        "import numpy as np\n\n\ndef linear_hinge_grad(x, y, a):\n    total = 0.0\n    for i in range(SLOW_STEPS_PLACEHOLDER):\n        total += i * 1e-12\n    if y * a > 1:\n        return np.zeros_like(x, dtype=float)\n    return -y * x + total * 0\n",
     ],
     "syntax error": ["import numpy as np\n\n\ndef linear_hinge_grad(x, y, a)\n    if y * a > 1:\n        return np.zeros_like(x)\n    return -y * x\n"],
     "exception": [
@@ -219,7 +220,16 @@ class Student:
     answer_kinds: Counter[str] = field(default_factory=Counter)
 
 
-def make_cohort(out_dir: Path, count: int, seed: int, hostile_each: int) -> list[Student]:
+# A slow student's loop: 20,000 steps take about 1 ms per call on the benchmark
+# machine, a thousand times the vectorized answer. That is slower than any
+# plausible loop over a gradient of at most five entries; --slow-steps 200000
+# (about 10 ms per call, 250 ms per submission) models a far slower class.
+DEFAULT_SLOW_STEPS = 20_000
+
+
+def make_cohort(
+    out_dir: Path, count: int, seed: int, hostile_each: int, slow_steps: int = DEFAULT_SLOW_STEPS
+) -> list[Student]:
     """Write ``count`` submissions plus ``hostile_each`` of each hostile kind into ``out_dir``."""
     rng = random.Random(seed)
     if out_dir.exists():
@@ -239,6 +249,7 @@ def make_cohort(out_dir: Path, count: int, seed: int, hostile_each: int) -> list
         else:
             code_kind = rng.choices(list(CODE_WEIGHTS), weights=list(CODE_WEIGHTS.values()))[0]
             source = "" if code_kind == "missing file" else rng.choice(CODE[code_kind])
+            source = source.replace("SLOW_STEPS_PLACEHOLDER", f"{slow_steps:_}")
         student = Student(name, round(ability, 3), code_kind)
         answers_text = _answers_text(rng, ability, student)
         _write_submission(rng, out_dir, student, answers_text, source)
@@ -329,8 +340,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--count", type=int, default=1000, help="number of submissions (default: 1000)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     parser.add_argument("--hostile-each", type=int, default=2, help="submissions per hostile kind (default: 2)")
+    parser.add_argument(
+        "--slow-steps",
+        type=int,
+        default=DEFAULT_SLOW_STEPS,
+        help=f"loop steps per call in slow submissions (default: {DEFAULT_SLOW_STEPS}, about 1 ms per call)",
+    )
     args = parser.parse_args(argv)
-    students = make_cohort(args.out_dir, args.count, args.seed, args.hostile_each)
+    students = make_cohort(args.out_dir, args.count, args.seed, args.hostile_each, args.slow_steps)
     codes = Counter(student.code for student in students)
     layouts = Counter(student.layout for student in students)
     print(f"wrote {len(students)} submissions to {args.out_dir}", file=sys.stderr)
