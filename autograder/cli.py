@@ -79,11 +79,43 @@ def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
     """Grade homework against YAML problem specs."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["verbosity"] = verbose
     _configure_logging(verbose + (2 if debug else 0))
 
 
 def _spec_argument() -> Any:
     return click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+
+
+def _raise_verbosity(ctx: click.Context, _param: click.Parameter, count: int) -> None:
+    if count:
+        ctx.ensure_object(dict)
+        level = ctx.obj.get("verbosity", 0) + count
+        ctx.obj["verbosity"] = level
+        _configure_logging(level + (2 if ctx.obj.get("debug") else 0))
+
+
+def _enable_debug(ctx: click.Context, _param: click.Parameter, debug: bool) -> None:
+    if debug:
+        ctx.ensure_object(dict)
+        ctx.obj["debug"] = True
+        _configure_logging(ctx.obj.get("verbosity", 0) + 2)
+
+
+def _logging_options(command: Any) -> Any:
+    """Accept -v and --debug after the command name too, as in ``autograder check -v``."""
+    command = click.option(
+        "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_enable_debug, help="Show full tracebacks for errors."
+    )(command)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_raise_verbosity,
+        help="Log more: -v for progress notes, -vv for debugging detail.",
+    )(command)
 
 
 def _open_runner(*, sandbox: bool, required: bool) -> Any:
@@ -143,6 +175,7 @@ GRADESCOPE_VISIBILITIES = ("visible", "after_due_date", "after_published", "hidd
 @click.option("--force", is_flag=True, help="Regrade every submission, even those recorded in the gradebook for the same spec and content.")
 @click.option("-q", "--quiet", is_flag=True, help="Show no progress and no summary.")
 @click.option("--no-sandbox", is_flag=True, help="Run student code without the bubblewrap sandbox. Only for code you trust.")
+@_logging_options
 def grade(
     spec: Path,
     paths: tuple[Path, ...],
@@ -291,18 +324,22 @@ def _batch_sinks(
     help="Output: a readable report or the JSON result.",
 )
 @click.option("--no-sandbox", is_flag=True, help="Run your code in a plain child process even if a sandbox is available.")
+@_logging_options
 def check(spec: Path, submission: Path, output_format: str, no_sandbox: bool) -> None:
     """Check one SUBMISSION (your own work) against SPEC, part by part.
 
     Hidden test cases are not run; they count only when the course grades.
     """
     from autograder import reports
+    from autograder.errors import UsageError
     from autograder.grading import grade_path
     from autograder.loader import load_problem_set
 
     problem_set = load_problem_set(spec)
     if not submission.exists():
-        raise click.BadParameter(f"{submission}: no such file or folder", param_hint="SUBMISSION")
+        raise UsageError(f"{submission}: no such file or folder")
+    if not submission.is_dir() and submission.suffix.lower() != ".zip":
+        raise UsageError(f"{submission}: not a submission folder or .zip file")
     runner = _open_runner(sandbox=not no_sandbox, required=False) if problem_set.code_parts else None
     try:
         result = grade_path(problem_set, submission, runner=runner, include_hidden=False)
@@ -317,6 +354,7 @@ def check(spec: Path, submission: Path, output_format: str, no_sandbox: bool) ->
 
 @cli.command()
 @_spec_argument()
+@_logging_options
 def validate(spec: Path) -> None:
     """Load SPEC and prove its reference answers earn full marks.
 
@@ -350,6 +388,7 @@ def validate(spec: Path) -> None:
 @_spec_argument()
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the template to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@_logging_options
 def template(spec: Path, output: Path | None, force: bool) -> None:
     """Write a blank answers file for SPEC, with each part's prompt and
     expected form as comments."""

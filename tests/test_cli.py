@@ -216,3 +216,16 @@ def test_grading_survives_raising_check(tmp_path):
     assert parts["1"]["status"] == "error"
     assert "not your fault" in parts["1"]["feedback"]
     assert parts["2"]["status"] == "correct"
+
+
+def test_verbose_after_command_name(quiz):
+    code, out, _ = run("check", "-v", str(quiz / "quiz.yaml"), str(quiz / "class" / "ann"), "--format", "json")
+    assert code == 0
+    assert json.loads(out)[0]["score"] == 4
+
+
+def test_check_rejects_a_plain_file(quiz):
+    code, out, err = run("check", str(quiz / "quiz.yaml"), str(quiz / "quiz.yaml"))
+    assert code == 2
+    assert "not a submission folder or .zip file" in err
+    assert out == ""

@@ -72,8 +72,9 @@ def test_validate_hw07(sandbox_available):
 
 
 @pytest.fixture(scope="module")
-def graded(sandbox_available) -> dict[str, dict]:
-    completed = autograder("grade", str(SPEC), str(SUBMISSIONS), "--format", "json")
+def graded(sandbox_available, tmp_path_factory) -> dict[str, dict]:
+    gradebook = tmp_path_factory.mktemp("gradebook") / "hw07.sqlite3"
+    completed = autograder("grade", str(SPEC), str(SUBMISSIONS), "--format", "json", "--gradebook", str(gradebook), "-q")
     assert completed.returncode == 0, completed.stderr
     return {result["submission"]: result for result in json.loads(completed.stdout)}
 
