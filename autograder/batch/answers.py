@@ -4,9 +4,9 @@ A batch judges each distinct (part, answer key) pair once and hands the
 verdicts to the workers that grade submissions. Two answers get the same key
 only when the part's checker is bound to give them the same verdict:
 
-- For an expression part, the key is the answer's text with runs of white
-  space collapsed (``normalize_answer``), the rule the expression checker's
-  own cache applies. The pair is judged on that normalized text, so the
+- For an expression part, the key is the answer's text with runs of the
+  spaces that the lexer ignores collapsed (``normalize_answer``), the rule the
+  expression checker's own cache applies. The pair is judged on that normalized text, so the
   verdict never depends on which student's spacing was seen first.
 - For every other part, the key is the YAML value together with the text as
   typed, so ``[6, 8]`` and ``[6,8]`` share a key but ``0.50`` and ``0.5`` do not.
