@@ -231,7 +231,22 @@ def _difference_is_zero(answer: Node, target: Node, variables: Mapping[str, Vari
     converter = _Converter(sympy, symbols)
     difference = converter.elementwise(lambda a, b: a - b, converter.run(answer), converter.run(target))
     entries = list(difference) if isinstance(difference, sympy.MatrixBase) else [difference]
-    return all(sympy.simplify(entry) == 0 for entry in entries)
+    return all(_entry_is_zero(sympy, entry) for entry in entries)
+
+
+def _entry_is_zero(sympy: Any, entry: Any) -> bool:
+    """Decide one entry of the difference, trying the cheap tests before ``simplify``.
+
+    SymPy cancels many differences while building them (``0*exp(x)`` is 0),
+    and its assumptions often show a difference to be nonzero for every value
+    the symbols may take (``exp(exp(z))`` is positive); ``simplify`` can take
+    far longer on such entries.
+    """
+    if entry == 0:
+        return True
+    if entry.is_zero is False:
+        return False
+    return bool(sympy.simplify(entry) == 0)
 
 
 def run_in_child(check: Callable[[], bool], time_limit: float, memory_limit: int) -> ProofOutcome:
