@@ -125,9 +125,13 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
     The sandbox has new user, PID, network, IPC, UTS and cgroup namespaces, a
     read-only root with read-only system folders, this Python's prefix, numpy
     and the worker files, an empty /tmp and no environment but
-    ``WORKER_ENVIRONMENT``. CAP_SYS_ADMIN is kept only so that the template can
-    give each child its own mounts and namespaces; the child drops every
-    capability before it runs student code.
+    ``WORKER_ENVIRONMENT``. Two capabilities of the sandbox's user namespace
+    are kept for the template: CAP_SYS_ADMIN, so that it can give each child
+    its own mounts and namespaces, and CAP_SETPCAP, so that each child can
+    empty its capability bounding set. Without CAP_SETPCAP that step failed
+    with EPERM when the grader ran as an unprivileged user (bubblewrap 0.8.0
+    and 0.11.0), though it worked for root. The child drops every capability
+    before it runs student code.
     """
     command = [
         str(bubblewrap.path),
@@ -136,6 +140,8 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
         "--new-session",
         "--cap-add",
         "CAP_SYS_ADMIN",
+        "--cap-add",
+        "CAP_SETPCAP",
         "--uid",
         str(SANDBOX_UID),
         "--gid",

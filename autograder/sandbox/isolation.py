@@ -157,8 +157,12 @@ def apply_rlimits(limits: dict[str, float | int], *, limit_processes: bool) -> N
         (resource.RLIMIT_MEMLOCK, 0, 0),
         (resource.RLIMIT_MSGQUEUE, 0, 0),
     ]
-    if limit_processes:
-        processes = int(limits["processes"])
+    processes = int(limits["processes"])
+    # With one process allowed, seccomp already refuses every new process but
+    # lets threads start. RLIMIT_NPROC would count the threads too (and, for a
+    # grader that is not root, every process of the grader's user), so that a
+    # limit of 1 would forbid threads; it is set only for larger limits.
+    if limit_processes and processes > 1:
         settings.append((resource.RLIMIT_NPROC, processes, processes))
     for which, soft, hard in settings:
         resource.setrlimit(which, (soft, hard))

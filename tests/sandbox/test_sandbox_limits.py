@@ -47,3 +47,46 @@ def test_to_worker_converts_units() -> None:
     assert worker["memory_bytes"] == 2 * 1024 * 1024
     assert worker["disk_bytes"] == 3 * 1024 * 1024
     assert worker["result_bytes"] == 1024 * 1024
+
+
+def _nproc_after_apply_rlimits(processes: int) -> int:
+    """Apply the worker's rlimits in a forked child and report its RLIMIT_NPROC soft limit."""
+    import os
+    import resource
+
+    from autograder.sandbox import isolation
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            # A large address space: the test process may already map more than the default.
+            limits = SandboxLimits(processes=processes, memory_mb=1_000_000).to_worker()
+            isolation.apply_rlimits(limits, limit_processes=True)
+            os.write(write_end, str(resource.getrlimit(resource.RLIMIT_NPROC)[0]).encode())
+        except BaseException as error:  # noqa: BLE001 - reported to the parent through the pipe
+            os.write(write_end, repr(error).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end) as handle:
+        reply = handle.read()
+    assert reply.lstrip("-").isdigit(), reply
+    return int(reply)
+
+
+def test_one_process_leaves_nproc_to_seccomp() -> None:
+    # RLIMIT_NPROC counts threads and, for a grader that is not root, every
+    # process of its user, so a limit of 1 would forbid the threads that
+    # seccomp allows.
+    import resource
+
+    assert _nproc_after_apply_rlimits(1) == resource.getrlimit(resource.RLIMIT_NPROC)[0]
+
+
+def test_more_processes_set_nproc() -> None:
+    import resource
+
+    assert resource.getrlimit(resource.RLIMIT_NPROC)[0] != 4
+    assert _nproc_after_apply_rlimits(4) == 4
