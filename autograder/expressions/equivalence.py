@@ -56,7 +56,7 @@ CLEAR_FACTOR = 1000.0
 RELIABLE_FACTOR = 4.0
 MIN_DEFINED_POINTS = 3
 # Tree nodes that 30-digit evaluation may visit in one check. A node took
-# about 4 us on the machine in docs/benchmarks-expressions.md (measured with
+# about 4 us on the machine in docs/benchmarks.md (measured with
 # benchmarks/expressions.py), so this bounds that work to about 0.1 s there,
 # whatever the answer and the shapes.
 MAX_PRECISE_NODES = 25_000
