@@ -62,22 +62,33 @@ def submission_status(result: SubmissionResult) -> str:
 
 def results_table(results: Sequence[SubmissionResult], problem_set: ProblemSet) -> Table:
     """Build a table with one row per submission: total, per-section scores and a status."""
+    table = empty_results_table(problem_set)
+    for result in results:
+        add_results_row(table, result, problem_set)
+    return table
+
+
+def empty_results_table(problem_set: ProblemSet) -> Table:
+    """Build the results table's columns: submission, total, one per section, status."""
     table = Table(title=problem_set.title, title_justify="left")
     table.add_column("Submission", overflow="fold")
     table.add_column("Total", justify="right")
     for name in problem_set.sections:
         table.add_column(name, justify="right")
     table.add_column("Status", overflow="fold")
-    for result in results:
-        sections = section_scores(result, problem_set)
-        status = submission_status(result)
-        table.add_row(
-            escape(result.submission),
-            f"{format_score(result.score)}/{format_score(result.max_score)}",
-            *(f"{format_score(score)}/{format_score(maximum)}" for score, maximum in sections.values()),
-            Text(status, style="red" if status != "graded" else "green"),
-        )
     return table
+
+
+def add_results_row(table: Table, result: SubmissionResult, problem_set: ProblemSet) -> None:
+    """Append one submission's row to a table from ``empty_results_table``."""
+    sections = section_scores(result, problem_set)
+    status = submission_status(result)
+    table.add_row(
+        escape(result.submission),
+        f"{format_score(result.score)}/{format_score(result.max_score)}",
+        *(f"{format_score(score)}/{format_score(maximum)}" for score, maximum in sections.values()),
+        Text(status, style="red" if status != "graded" else "green"),
+    )
 
 
 def results_json(results: Sequence[SubmissionResult]) -> str:

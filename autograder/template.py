@@ -26,9 +26,9 @@ def answers_template(problem_set: ProblemSet) -> str:
     module = problem_set.module_file
     lines = _comment(problem_set.title)
     lines += _comment(
-        f"Write each answer after its part id on the same line, and leave the rest blank. "
-        f"Put an answer in quotes if it contains ': ' or ' #', or starts with [, {{, *, & or !; "
-        f"lists such as [1, 5] need no quotes. Check your answers with: autograder check SPEC FOLDER"
+        "Write each answer after its part id on the same line, and leave the rest blank. "
+        "Put an answer in quotes if it contains ': ' or ' #', or starts with [, {, *, & or !; "
+        "lists such as [1, 5] need no quotes. Check your answers with: autograder check SPEC FOLDER"
     )
     if module is not None:
         lines += _comment(f"Code goes in {module}, next to this {answers_name}.")

@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import platform
 import resource
 import statistics
 import sys
@@ -47,6 +45,7 @@ from autograder.expressions.symbolic import run_in_child  # noqa: E402
 from autograder.expressions.tokens import number_value  # noqa: E402
 from tests.expressions.corpus import CORPUS, QA_OVERFLOW, Case  # noqa: E402
 from tests.expressions.support import make_checker, typed  # noqa: E402
+from machine import machine_summary  # noqa: E402
 
 PLAIN_TIME_LIMIT = 5.0
 REPEATS = 5
@@ -113,18 +112,6 @@ class Timing:
     status: str
     first_seconds: float
     repeat_seconds: float
-
-
-def machine_description() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} ({platform.python_implementation()})"
 
 
 def build_checkers() -> tuple[dict[str, ExpressionChecker], list[float]]:
@@ -312,7 +299,7 @@ def main() -> None:
     parser.add_argument("--skip-bounds", action="store_true", help="skip the hostile answers and the in-process baseline")
     arguments = parser.parse_args()
 
-    print(f"machine: {machine_description()}")
+    print(machine_summary())
     import numpy
 
     print(f"numpy {numpy.__version__}; corpus: {len(CORPUS)} rows, {dict(Counter(case.group for case in CORPUS))}")

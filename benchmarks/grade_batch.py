@@ -37,7 +37,6 @@ import argparse
 import ctypes
 import json
 import os
-import platform
 import resource
 import shutil
 import signal
@@ -61,6 +60,7 @@ PLAIN_EXPRESSION_SECONDS = 10
 
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 import make_cohort  # noqa: E402
+from machine import machine_summary  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -73,19 +73,6 @@ class BatchFigures:
     peak_pss_mb: float
     peak_rss_mb: float
     peak_processes: int
-
-
-def machine_summary() -> str:
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return (
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs ({model}), Linux {platform.release()}\n"
-        f"python: {sys.version.split()[0]} ({sys.executable}), numpy {np.__version__}"
-    )
 
 
 # Measuring the process tree

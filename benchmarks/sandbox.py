@@ -16,8 +16,6 @@ of submissions, measured one after another on this machine.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,6 +27,7 @@ import numpy as np
 from autograder.errors import SandboxUnavailable
 from autograder.sandbox import Call, CodeFile, open_runner
 from autograder.sandbox.bwrap import PACKAGES_FOLDER, PythonLayout, find_bubblewrap, template_command
+from machine import machine_summary
 
 SOURCE = """
 import numpy as np
@@ -51,19 +50,6 @@ def measure(label: str, count: int, action: Callable[[], None]) -> tuple[str, fl
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return label, statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]
-
-
-def machine_summary() -> str:
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return (
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs {model}, Linux {platform.release()}\n"
-        f"python: {sys.version.split()[0]} ({sys.executable}), numpy {np.__version__}"
-    )
 
 
 def main() -> None:

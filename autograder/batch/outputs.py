@@ -20,15 +20,12 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from autograder.batch.feedback import feedback_file_names, feedback_markdown
 from autograder.batch.gradescope import Visibility, gradescope_json
 from autograder.errors import UsageError
 from autograder.loader import ProblemSet
-from autograder.reports import format_score, section_scores, submission_status
+from autograder.reports import add_results_row, empty_results_table, format_score, submission_status
 from autograder.results import SubmissionResult
 
 logger = logging.getLogger(__name__)
@@ -166,23 +163,10 @@ class TableSink:
         self._problem_set = problem_set
         self._path = path
         self._console = console
-        table = Table(title=problem_set.title, title_justify="left")
-        table.add_column("Submission", overflow="fold")
-        table.add_column("Total", justify="right")
-        for name in problem_set.sections:
-            table.add_column(name, justify="right")
-        table.add_column("Status", overflow="fold")
-        self._table = table
+        self._table = empty_results_table(problem_set)
 
     def add(self, result: SubmissionResult) -> None:
-        sections = section_scores(result, self._problem_set)
-        status = submission_status(result)
-        self._table.add_row(
-            escape(result.submission),
-            f"{format_score(result.score)}/{format_score(result.max_score)}",
-            *(f"{format_score(score)}/{format_score(maximum)}" for score, maximum in sections.values()),
-            Text(status, style="red" if status != "graded" else "green"),
-        )
+        add_results_row(self._table, result, self._problem_set)
 
     def commit(self) -> None:
         if self._path is None:

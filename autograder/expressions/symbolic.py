@@ -25,7 +25,7 @@ import select
 import signal
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 from autograder.expressions.nodes import (
     Call,
@@ -40,9 +40,6 @@ from autograder.expressions.nodes import (
     Variable,
 )
 from autograder.spec import VariableSpec
-
-if TYPE_CHECKING:
-    import sympy
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from autograder.sandbox.records import (
     MODULE_NAME,
     Call,
     CallOutcome,
-    CallStatus,
     CodeFile,
     ImportOutcome,
     RunResult,
