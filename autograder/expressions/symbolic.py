@@ -234,10 +234,10 @@ def _difference_is_zero(answer: Node, target: Node, variables: Mapping[str, Vari
 def _entry_is_zero(sympy: Any, entry: Any) -> bool:
     """Decide one entry of the difference, trying the cheap tests before ``simplify``.
 
-    SymPy cancels many differences while building them (``0*exp(x)`` is 0),
-    and its assumptions often show a difference to be nonzero for every value
-    the symbols may take (``exp(exp(z))`` is positive); ``simplify`` can take
-    far longer on such entries.
+    SymPy cancels many differences while building them (``0*exp(x)`` is 0).
+    Its assumptions often show a difference to be nonzero for every value the
+    symbols may take (``exp(exp(z))`` is positive). ``simplify`` can take far
+    longer on such entries.
     """
     if entry == 0:
         return True

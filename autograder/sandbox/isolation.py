@@ -159,9 +159,9 @@ def apply_rlimits(limits: dict[str, float | int], *, limit_processes: bool) -> N
     ]
     processes = int(limits["processes"])
     # With one process allowed, seccomp already refuses every new process but
-    # lets threads start. RLIMIT_NPROC would count the threads too (and, for a
-    # grader that is not root, every process of the grader's user), so that a
-    # limit of 1 would forbid threads; it is set only for larger limits.
+    # lets threads start. RLIMIT_NPROC counts threads too, and for a grader
+    # that is not root every process of the grader's user. A limit of 1 would
+    # forbid threads, so it is set only for larger limits.
     if limit_processes and processes > 1:
         settings.append((resource.RLIMIT_NPROC, processes, processes))
     for which, soft, hard in settings:
