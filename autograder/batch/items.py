@@ -55,7 +55,8 @@ def find_batch_items(paths: Iterable[Path], marker_files: Iterable[str]) -> list
         where = " and ".join(str(item.path) for item in found)
         raise UsageError(
             f"two submissions are named {name!r} ({where}); the gradebook keys results by name, "
-            f"so rename one or grade them in separate runs ({len(clashes)} name(s) clash in total)"
+            f"so rename one, or grade them in separate runs with different --gradebook files "
+            f"({len(clashes)} name(s) clash in total)"
         )
     return sorted(items, key=lambda item: item.name)
 
