@@ -259,3 +259,16 @@ def test_answer_starting_with_hash_is_explained(tmp_path):
     assert "starts with '#'" in submission.problems["1.1"]
     assert "1.2" not in submission.problems
     assert "1.2" not in submission.answers
+
+
+def test_zip_with_many_other_files_is_read(tmp_path):
+    archive = tmp_path / "eve.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("answers.yaml", "1.1: 7\n")
+        handle.writestr("hw07.py", "x = 1\n")
+        for index in range(600):
+            handle.writestr(f".git/objects/{index:03d}", "blob")
+        handle.writestr("data.csv", "0" * 3_000_000)
+    submission = read(archive)
+    assert submission.answers["1.1"].value == 7
+    assert submission.files == {"hw07.py": "x = 1\n"}
