@@ -220,6 +220,29 @@ def test_hidden_failure_reveals_only_its_kind(grad_checker: CodeChecker) -> None
     assert "Inputs" not in feedback
 
 
+@pytest.mark.parametrize(
+    ("exception", "kind"),
+    [
+        ("ZeroDivisionError", "raised ZeroDivisionError"),
+        ("LEAK x=[0.5975, -0.5483] y=1.0", "raised an exception of a class from your code"),
+        ("numpy.linalg.LinAlgError", "raised an exception of a class from your code"),
+    ],
+)
+def test_hidden_exception_names_cannot_carry_inputs(grad_checker: CodeChecker, exception: str, kind: str) -> None:
+    outcomes = expected_outcomes(grad_checker)
+    outcomes[3] = CallOutcome("error", exception=exception, message="secret 0.5975")
+    feedback = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=True).feedback
+    assert f"Hidden case 4 failed: {kind}." in feedback
+    assert "0.5975" not in feedback
+
+
+def test_skipped_after_timeouts_says_why(grad_checker: CodeChecker) -> None:
+    outcomes = expected_outcomes(grad_checker)
+    outcomes[4] = CallOutcome("not_run", message="not run, because 3 calls of grad in a row timed out")
+    feedback = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=True).feedback
+    assert "Hidden case 5 failed: not run, because earlier calls timed out." in feedback
+
+
 def test_check_mode_counts_hidden_cases(grad_checker: CodeChecker) -> None:
     outcomes = expected_outcomes(grad_checker, show_hidden=False)
     verdict = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=False)

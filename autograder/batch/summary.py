@@ -26,7 +26,7 @@ EXAMPLES_SHOWN = 3
 FAILURE_KINDS = {
     "infrastructure": "grader or sandbox failed (retried on the next run)",
     "unreadable": "submission could not be read",
-    "code timeout": "student code timed out on every test case of a part",
+    "code timeout": "student code timed out and passed no test case of a part",
     "code error": "student code failed (exception, crash, syntax error, missing file)",
     "grader error": "a checker failed unexpectedly on an answer",
 }

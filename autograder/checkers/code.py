@@ -22,6 +22,7 @@ and the feedback says how many run only at grading.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import dataclasses
 import inspect
@@ -375,11 +376,20 @@ def _judge_case(case: TestCase, outcome: CallOutcome, part: CodePart) -> Mismatc
     return _compare(case.expected, outcome.value, rtol=part.rtol, atol=part.atol)
 
 
+# Exception classes whose names may be shown for a hidden case. A class that
+# the student defines can carry any text in its name, such as the hidden
+# inputs, so only the names of Python's own exceptions are shown.
+BUILTIN_EXCEPTION_NAMES = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
 def _failed_call(outcome: CallOutcome) -> Mismatch:
     if outcome.status == "error":
         name = outcome.exception or "an exception"
         detail = f"your function raised {name}" + (f": {outcome.message}" if outcome.message else "")
-        return Mismatch(f"raised {name}", detail + ".")
+        shown = name if name in BUILTIN_EXCEPTION_NAMES else "an exception of a class from your code"
+        return Mismatch(f"raised {shown}", detail + ".")
     kinds = {
         "timeout": "timed out",
         "memory": "exceeded the memory limit",
@@ -388,6 +398,9 @@ def _failed_call(outcome: CallOutcome) -> Mismatch:
         "not_run": "not run",
     }
     kind = kinds.get(outcome.status, outcome.status)
+    if outcome.status == "not_run" and "timed out" in outcome.message:
+        # The runner's own message: the function's earlier calls timed out.
+        kind = "not run, because earlier calls timed out"
     return Mismatch(kind, f"{kind}: {outcome.message}." if outcome.message else f"{kind}.")
 
 

@@ -165,6 +165,11 @@ def apply_rlimits(limits: dict[str, float | int], *, limit_processes: bool) -> N
     if limit_processes and processes > 1:
         settings.append((resource.RLIMIT_NPROC, processes, processes))
     for which, soft, hard in settings:
+        # A limit can only be lowered: where the grader itself runs under a
+        # smaller hard limit (of open files, say), that one applies.
+        _, current_hard = resource.getrlimit(which)
+        if current_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current_hard), min(hard, current_hard)
         resource.setrlimit(which, (soft, hard))
 
 

@@ -34,11 +34,12 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
-# After this many calls of one function time out, its remaining calls are not
-# run: a function that loops forever would otherwise cost a whole call limit
-# per test case, until the submission's budget runs out. A function that
-# loops on one unusual input still gets its other cases run.
-MAX_TIMEOUTS_PER_FUNCTION = 2
+# After this many calls in a row of one function time out, its remaining
+# calls are not run: a function that loops forever would otherwise cost a
+# whole call limit per test case, until the submission's budget runs out. A
+# function that is too slow on a few inputs still gets its other cases run,
+# because any call that finishes resets the count.
+MAX_CONSECUTIVE_TIMEOUTS = 3
 MAX_EXCEPTION_NAME_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
@@ -160,10 +161,10 @@ class Runner:
         """Return the outcome of a call that must not run, or None if it may."""
         if call.function in missing:
             return CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
-        if timeouts.get(call.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+        if timeouts.get(call.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
             return CallOutcome(
                 "not_run",
-                message=f"not run, because {MAX_TIMEOUTS_PER_FUNCTION} earlier calls of {call.function} timed out",
+                message=f"not run, because {MAX_CONSECUTIVE_TIMEOUTS} calls of {call.function} in a row timed out",
             )
         if time.monotonic() >= deadline:
             return CallOutcome(
@@ -233,7 +234,7 @@ class Runner:
                 batch = [call]
                 while position + len(batch) < len(calls):
                     following = calls[position + len(batch)]
-                    if following.function in missing or timeouts.get(following.function, 0) >= MAX_TIMEOUTS_PER_FUNCTION:
+                    if following.function in missing or timeouts.get(following.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
                         break
                     batch.append(following)
                 for outcome, sent in zip(current.call_batch(batch, deadline, limits), batch):
@@ -241,6 +242,8 @@ class Runner:
                     position += 1
                     if outcome.status == "timeout":
                         timeouts[sent.function] = timeouts.get(sent.function, 0) + 1
+                    else:
+                        timeouts[sent.function] = 0
                 if not current.usable:
                     current.close()
                     current = None

@@ -393,11 +393,21 @@ def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = "def spin():\n    while True:\n        pass\n\ndef quick():\n    return 2\n"
     calls = [Call("spin", ()), Call("quick", ()), Call("spin", ()), Call("spin", ()), Call("spin", ()), Call("quick", ())]
+    calls.append(Call("spin", ()))
     result = run_source(any_runner, source, calls, limits)
     statuses = [outcome.status for outcome in result.outcomes]
-    assert statuses == ["timeout", "ok", "timeout", "not_run", "not_run", "ok"]
-    assert "2 earlier calls of spin timed out" in result.outcomes[3].message
+    assert statuses == ["timeout", "ok", "timeout", "timeout", "not_run", "ok", "not_run"]
+    assert "3 calls of spin in a row timed out" in result.outcomes[4].message
     assert result.outcomes[5].value == 2
+
+
+def test_a_finished_call_resets_the_timeout_count(any_runner: Runner) -> None:
+    limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
+    source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
+    pattern = [True, True, False, True, True, False, False]
+    result = run_source(any_runner, source, [Call("work", (spin,)) for spin in pattern], limits)
+    statuses = [outcome.status for outcome in result.outcomes]
+    assert statuses == ["timeout", "timeout", "ok", "timeout", "timeout", "ok", "ok"]
 
 
 def test_batched_calls_survive_an_exception(any_runner: Runner) -> None:
@@ -423,3 +433,20 @@ def test_each_batched_call_has_its_own_limit(any_runner: Runner) -> None:
     calls = [Call("nap", (0.2,)) for _ in range(4)]
     result = run_source(any_runner, source, calls, SandboxLimits(call_seconds=0.5, submission_seconds=10))
     assert [outcome.status for outcome in result.outcomes] == ["ok"] * 4
+
+
+def test_largest_spec_limits_still_run(any_runner: Runner) -> None:
+    # The upper bounds that a spec accepts; limits above the grader's own hard
+    # limits (open files, say) are clamped to them rather than failing.
+    limits = SandboxLimits(
+        call_seconds=86_400,
+        submission_seconds=86_400,
+        cpu_seconds=86_400,
+        memory_mb=1_048_576,
+        file_size_mb=1_048_576,
+        open_files=65_536,
+        output_kb=1_048_576,
+    )
+    result = run_source(any_runner, "def answer():\n    return 42\n", [Call("answer", ())], limits)
+    assert result.outcomes[0].status == "ok"
+    assert result.outcomes[0].value == 42
