@@ -200,7 +200,8 @@ def grade(
     again after an interruption and it grades only what is missing, or what
     changed since (a submission's files, or parts of the spec).
 
-    Exits with 1 when the grader or the sandbox failed on some submission.
+    Exits with 1 when the grader or the sandbox failed on some submission,
+    or a checker (a property check of the spec, say) failed on some answer.
     The outputs are written anyway, with the reason in the status column.
     """
     from autograder import batch
@@ -259,9 +260,10 @@ def grade(
         summary = batch.SummaryBuilder(problem_set)
         batch.write_outputs(problem_set, items, gradebook, sinks, summary)
 
+    built = summary.build(stats)
     if not quiet:
-        console.print(batch.render_summary(summary.build(stats)))
-    if stats.failed:
+        console.print(batch.render_summary(built))
+    if stats.failed or "grader error" in built.failures:
         raise SystemExit(ExitCode.FAILED)
 
 
@@ -403,11 +405,16 @@ def template(spec: Path, output: Path | None, force: bool) -> None:
 
 
 def _emit(text: str, output: Path | None) -> None:
+    from autograder.errors import UsageError
+
     if output is None:
         click.echo(text, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
     logger.info("wrote %s", output)
 
 
@@ -415,11 +422,10 @@ def _emit_rich(renderable: Any, output: Path | None) -> None:
     if output is None:
         Console(soft_wrap=False).print(renderable)
         return
-    console = Console(record=True, width=120, file=open(output, "w", encoding="utf-8"))  # noqa: SIM115
-    try:
+    console = Console(record=True, width=120)
+    with console.capture() as captured:
         console.print(renderable)
-    finally:
-        console.file.close()
+    _emit(captured.get(), output)
 
 
 def main() -> None:

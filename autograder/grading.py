@@ -99,11 +99,12 @@ def _judge_answer(problem_set: ProblemSet, submission: Submission, part_id: str)
         return problem_set.checkers[part_id].judge(answer)
     except SpecError as error:
         # A reference check that fails on this answer: the author must fix it,
-        # and the student must not lose the other parts meanwhile.
-        logger.error("submission %s: %s", submission.name, error)
+        # and the student must not lose the other parts meanwhile. The same
+        # failure usually repeats for many students, so it is logged once.
+        _log_once(str(error), f"{error} (first seen on submission {submission.name})")
         return Verdict("error", 0.0, UNEXPECTED)
-    except Exception:  # noqa: BLE001 - one checker's bug must not stop the others
-        logger.exception("checker for part %s failed on submission %s", part_id, submission.name)
+    except Exception as error:  # noqa: BLE001 - one checker's bug must not stop the others
+        log_unexpected(f"checker for part {part_id} failed on submission {submission.name}", error)
         return Verdict("error", 0.0, UNEXPECTED)
 
 
@@ -132,6 +133,26 @@ def _grade_code_parts(
         )
     except SandboxError:
         raise
-    except Exception:  # noqa: BLE001 - one checker's bug must not stop the others
-        logger.exception("code parts failed on submission %s", submission.name)
+    except Exception as error:  # noqa: BLE001 - one checker's bug must not stop the others
+        log_unexpected(f"code parts failed on submission {submission.name}", error)
         return {part.id: Verdict("error", 0.0, UNEXPECTED) for part in code_parts}
+
+
+_logged: set[str] = set()
+MAX_LOGGED_KEYS = 1000
+
+
+def _log_once(key: str, message: str) -> None:
+    """Log an error the first time its key is seen in this process."""
+    if key in _logged:
+        return
+    if len(_logged) < MAX_LOGGED_KEYS:
+        _logged.add(key)
+    logger.error("%s", message)
+
+
+def log_unexpected(what: str, error: BaseException) -> None:
+    """Log an unexpected failure in one line, with the traceback only at debug level
+    (``--debug`` or ``-vv``), so that no traceback reaches a user who did not ask."""
+    logger.error("%s: %s: %s (run with --debug for the traceback)", what, type(error).__name__, error)
+    logger.debug("traceback of the failure above", exc_info=error)

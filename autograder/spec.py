@@ -89,16 +89,21 @@ class Option(_Model):
 
 
 class Limits(_Model):
-    """Resource limits for running student code. ``None`` keeps the sandbox default."""
+    """Resource limits for running student code. ``None`` keeps the sandbox default.
 
-    call_seconds: float | None = Field(default=None, gt=0)
-    submission_seconds: float | None = Field(default=None, gt=0)
-    cpu_seconds: float | None = Field(default=None, gt=0)
-    memory_mb: int | None = Field(default=None, gt=0)
-    processes: int | None = Field(default=None, ge=1)
-    file_size_mb: int | None = Field(default=None, ge=0)
-    open_files: int | None = Field(default=None, ge=8)
-    output_kb: int | None = Field(default=None, ge=1)
+    The upper bounds keep every limit within what the operating system and
+    the grader's timers accept: a day of time, a terabyte of memory or file
+    size, the usual cap of 65,536 open files.
+    """
+
+    call_seconds: float | None = Field(default=None, gt=0, le=86_400, allow_inf_nan=False)
+    submission_seconds: float | None = Field(default=None, gt=0, le=86_400, allow_inf_nan=False)
+    cpu_seconds: float | None = Field(default=None, gt=0, le=86_400, allow_inf_nan=False)
+    memory_mb: int | None = Field(default=None, gt=0, le=1_048_576)
+    processes: int | None = Field(default=None, ge=1, le=4096)
+    file_size_mb: int | None = Field(default=None, ge=0, le=1_048_576)
+    open_files: int | None = Field(default=None, ge=8, le=65_536)
+    output_kb: int | None = Field(default=None, ge=1, le=1_048_576)
 
 
 class Case(_Model):

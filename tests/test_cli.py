@@ -210,9 +210,19 @@ def test_grading_survives_raising_check(tmp_path):
         """,
     )
     write(tmp_path / "class" / "ann" / "answers.yaml", "1: 9\n2: 3\n")
-    code, out, _ = run("grade", str(spec), str(tmp_path / "class" / "ann"), "--format", "json")
-    assert code == 0
-    parts = {part["id"]: part for part in json.loads(out)[0]["parts"]}
+    write(tmp_path / "class" / "ben" / "answers.yaml", "1: 8\n2: 3\n")
+    # A real process, because batch workers write to the process's own stderr.
+    completed = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", str(spec), str(tmp_path / "class"), "--format", "json", "-q", "-j", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.count("autograder: ERROR: ") == 1
+    assert "reference check picky() raised KeyError: 'boom'" in completed.stderr
+    parts = {part["id"]: part for part in json.loads(completed.stdout)[0]["parts"]}
     assert parts["1"]["status"] == "error"
     assert "not your fault" in parts["1"]["feedback"]
     assert parts["2"]["status"] == "correct"
@@ -229,3 +239,10 @@ def test_check_rejects_a_plain_file(quiz):
     assert code == 2
     assert "not a submission folder or .zip file" in err
     assert out == ""
+
+
+def test_template_into_unwritable_path(quiz):
+    blocker = write(quiz / "blocker", "a file, not a folder\n")
+    code, _, err = run("template", str(quiz / "quiz.yaml"), "-o", str(blocker / "answers.yaml"))
+    assert code == 2
+    assert err.startswith(f"autograder: error: cannot write {blocker / 'answers.yaml'}")

@@ -173,3 +173,19 @@ def test_unquoted_yes_no_options(make_spec):
 def test_numeric_options_become_labels(make_spec):
     problem_set = make_spec('title: T\nparts:\n  - id: "1"\n    type: choice\n    prompt: p\n    options: [1, 2, 3]\n    answer: 2\n')
     assert problem_set.checkers["1"].labels == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("limits", "key"),
+    [
+        ("{submission_seconds: .inf}", "submission_seconds"),
+        ("{cpu_seconds: .nan}", "cpu_seconds"),
+        ("{call_seconds: 1.0e+8}", "call_seconds"),
+        ("{open_files: 100000000}", "open_files"),
+        ("{memory_mb: 99999999999}", "memory_mb"),
+    ],
+)
+def test_out_of_range_limits_name_the_line(make_spec, limits, key):
+    error = spec_error(make_spec, f"title: T\nlimits: {limits}\nparts:" + GOOD_PART)
+    assert key in str(error)
+    assert error.line == 2

@@ -136,7 +136,12 @@ def grade_batch(
     run_id = gradebook.start_run(assignment, problem_set.path, problem_set.fingerprint, len(items))
 
     runner_kind = options.runner_kind if problem_set.code_parts else None
-    setup = worker.WorkerSetup(problem_set.path.resolve(), problem_set.fingerprint, runner_kind)
+    setup = worker.WorkerSetup(
+        problem_set.path.resolve(),
+        problem_set.fingerprint,
+        runner_kind,
+        logging.getLogger("autograder").getEffectiveLevel(),
+    )
     functions = WorkerFunctions(worker.initialize, worker.handle, worker.shutdown, setup)
     jobs = max(1, min(options.jobs, len(items)))
     with WorkerPool(

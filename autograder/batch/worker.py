@@ -37,12 +37,14 @@ class WorkerSetup:
     """The inputs a worker starts from: the spec, its expected fingerprint and the runner kind.
 
     ``runner_kind`` is None when no submission code is to run (a spec
-    without code parts).
+    without code parts). ``log_level`` is the parent's level for the
+    ``autograder`` loggers, so that ``-v`` and ``-q`` reach the workers too.
     """
 
     spec_path: Path
     fingerprint: str
     runner_kind: RunnerKind | None
+    log_level: int = logging.WARNING
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,19 @@ _state: _WorkerState | None = None
 def initialize(setup: WorkerSetup) -> str:
     """Load the spec and open the runner in this process; return the runner's description."""
     global _state
+    configure_worker_logging(setup.log_level)
     _state = _WorkerState(setup)
     return _state.runner.describe() if _state.runner is not None else ""
+
+
+def configure_worker_logging(level: int) -> None:
+    """Log to standard error in the command line's format, at the parent's level."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("autograder: %(levelname)s: %(message)s"))
+    root = logging.getLogger("autograder")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
 
 
 def shutdown() -> None:
@@ -225,8 +238,8 @@ def _judge(state: _WorkerState, task: JudgeTask) -> JudgeResult:
     for part_id, shared in task.pairs:
         try:
             verdict = state.problem_set.checkers[part_id].judge(shared.answer)
-        except Exception:  # noqa: BLE001 - grading this answer again reports it where it occurs
-            logger.exception("checker for part %s failed on a shared answer; it is judged again per submission", part_id)
+        except Exception as error:  # noqa: BLE001 - grading this answer again reports it where it occurs
+            logger.debug("checker for part %s failed on a shared answer (%s: %s); it is judged again per submission", part_id, type(error).__name__, error)
             verdicts.append(((part_id, shared.key), None))
             continue
         verdicts.append(((part_id, shared.key), verdict_to_dict(verdict)))
