@@ -60,8 +60,8 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
     },
     "1.2.7": {
         "right": ["(a_1 - y)*x", "a_1 x - y x", "x*(a_1-y)"],
-        "mistake": ["(y - a_1)*x", "(a_1 - y)*x_1", "a_1 - y"],
-        "unreadable": ["(a_1 - y)x)", "(a_1 - y)*X_vec"],
+        "mistake": ["(y - a_1)*x", "a_1 - y"],
+        "unreadable": ["(a_1 - y)x)", "(a_1 - y)*X_vec", "(a_1 - y)*x_1"],
     },
     "2.1": {
         "right": ["[0.0900306, 0.2447285, 0.6652410]", "[0.09003057, 0.24472847, 0.66524096]", "[e^-1/(e^-1+1+e), 1/(e^-1+1+e), e/(e^-1+1+e)]"],
@@ -93,7 +93,7 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
     "3.2": {"right": ["v_1*w_11 + v_2*w_12", "w11*v1 + w12*v2"], "mistake": ["v_1*w_11 + v_2*w_21", "w_11 + w_12"], "unreadable": ["v_1*w_11 + v_2*w_1 2)"]},
     "3.3": {"right": ["v_1*w_21 + v_2*w_22", "v_2 w_22 + w_21 v_1"], "mistake": ["v_1*w_12 + v_2*w_22"], "unreadable": ["v_1 w_21 +"]},
     "4.1.1": {"right": ["[2, 13, 0, 0]", "[2.0, 13.0, 0.0, 0.0]"], "mistake": ["[3, 14, 0, 0]", "[2, 13, -4, -15]"], "unreadable": ["[2, 13, 0, 0"]},
-    "4.1.2": {"right": ['["e^15/(e^15 + 1)", "1/(e^15 + 1)"]', "[9.99999694e-01, 3.05902227e-07]", "[1, 0]"], "mistake": ["[0.5, 0.5]", "[0, 1]"], "unreadable": ["[1 0]"]},
+    "4.1.2": {"right": ['["e^15/(e^15 + 1)", "1/(e^15 + 1)"]', "[9.99999694e-01, 3.05902227e-07]", "[1, 0]"], "mistake": ["[0.5, 0.5]", "[0, 1]"], "unreadable": ["[1; 0]"]},
     "4.2.1": {"right": ["Line", "line", "LINE"], "mistake": ["Circle", "Point"], "unreadable": ["a line", "straight"]},
     "4.2.2": {
         "right": ["[[1, 1, 1, 1], [0, 1, 2, 3]]", "[[1,1,1,1],[-5, 0, 0.5, 100]]", "[[1, 1, 1, 1], [1, 2, 3, 4]]"],
@@ -107,8 +107,8 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
     "4.3.2a": {"right": ["1/2", "0.5", "e^0/(e^0+e^0)"], "mistake": ["1", "0"], "unreadable": ["1/"]},
     "4.3.2b": {"right": ["1/2", "0.5"], "mistake": ["1", "0.25"], "unreadable": ["half"]},
     "4.3.2c": {"right": ["Boundary", "tie", "neither"], "mistake": ["Class 1", "Class 2"], "unreadable": ["both"]},
-    "4.3.3a": {"right": ["e**3/(e**3+1)", "1/(1 + e^(-3))", "0.98201379"], "mistake": ["e**4/(e**4 + 1)", "1/(e**3+1)"], "unreadable": ["e**3/(e**3+1"]},
-    "4.3.3b": {"right": ["1/(e**3+1)", "e^(-3)/(1 + e^(-3))", "0.01798621"], "mistake": ["1/(e^4+1)", "e**3/(e**3+1)"], "unreadable": ["1/(e**3+1"]},
+    "4.3.3a": {"right": ["e**3/(e**3+1)", "1/(1 + e^(-3))", "0.95257413"], "mistake": ["e**4/(e**4 + 1)", "0.98201379", "1/(e**3+1)"], "unreadable": ["e**3/(e**3+1"]},
+    "4.3.3b": {"right": ["1/(e**3+1)", "e^(-3)/(1 + e^(-3))", "0.04742587"], "mistake": ["1/(e^4+1)", "0.01798621", "e**3/(e**3+1)"], "unreadable": ["1/(e**3+1"]},
     "4.3.3c": {"right": ["Class 1", "Class1", "1"], "mistake": ["Class 2"], "unreadable": ["first"]},
     "4.4.1a": {"right": ["Region", "region"], "mistake": ["Curve"], "unreadable": ["area"]},
     "4.4.1b": {
@@ -136,14 +136,14 @@ ANSWERS: dict[str, dict[str, list[str]]] = {
     "4.4.3d": {"right": ["Class 1", "class 1"], "mistake": ["Class 2"], "unreadable": ["same"]},
     "5.A.i": {"right": ["[6]", "6"], "mistake": ["[1]", "[6, 1]"], "unreadable": ["[six]"]},
     "5.A.ii": {"right": ["[1]", "1"], "mistake": ["[5]", "[1, 5]"], "unreadable": ["[one]"]},
-    "5.A.iii": {"right": ["[5]"], "mistake": ["[1]", "[5, 6]"], "unreadable": ["[5"]},
-    "5.B.i": {"right": ["[6]"], "mistake": ["[2]"], "unreadable": ["(6"]},
-    "5.B.ii": {"right": ["[2]"], "mistake": ["[6]", "[2, 6]"], "unreadable": ["[2,"]},
-    "5.B.iii": {"right": ["[6]"], "mistake": ["[2, 6]", "[2]"], "unreadable": ["[6]]"]},
-    "5.B.v": {"right": ["[5, 7]", "[7, 5]", "7, 5"], "mistake": ["[7]", "[5]"], "unreadable": ["[5 7]"]},
+    "5.A.iii": {"right": ["[5]"], "mistake": ["[1]", "[5, 6]"], "unreadable": ["[five]"]},
+    "5.B.i": {"right": ["[6]"], "mistake": ["[2]"], "unreadable": ["[6.5]"]},
+    "5.B.ii": {"right": ["[2]"], "mistake": ["[6]", "[2, 6]"], "unreadable": ["[2, x]"]},
+    "5.B.iii": {"right": ["[6]"], "mistake": ["[2, 6]", "[2]"], "unreadable": ["[six]"]},
+    "5.B.v": {"right": ["[5, 7]", "[7, 5]", "7, 5"], "mistake": ["[7]", "[5]"], "unreadable": ["[5, seven]"]},
     "5.B.vi": {"right": ["[]"], "mistake": ["[6]", "[2]"], "unreadable": ["none"]},
     "5.C.i": {"right": ["[3]"], "mistake": ["[4]"], "unreadable": ["[three]"]},
-    "5.C.ii": {"right": ["[6, 8]", "8, 6"], "mistake": ["[8]", "[6]"], "unreadable": ["[6; 8]"]},
+    "5.C.ii": {"right": ["[6, 8]", "8, 6"], "mistake": ["[8]", "[6]"], "unreadable": ["[6, eight]"]},
     "5.D.i": {"right": ["[4]"], "mistake": ["[3]"], "unreadable": ["[four]"]},
     "5.D.ii": {"right": ["[6, 9]", "[9, 6]"], "mistake": ["[9]", "[6]"], "unreadable": ["[six, nine]"]},
 }
@@ -218,6 +218,7 @@ class Student:
     code: str
     layout: str = "folder"
     answer_kinds: Counter[str] = field(default_factory=Counter)
+    part_kinds: dict[str, str] = field(default_factory=dict)
 
 
 # A slow student's loop: 20,000 steps take about 1 ms per call on the benchmark
@@ -256,7 +257,14 @@ def make_cohort(
         students.append(student)
 
     manifest = [
-        {"name": s.name, "ability": s.ability, "code": s.code, "layout": s.layout, "answers": dict(s.answer_kinds)}
+        {
+            "name": s.name,
+            "ability": s.ability,
+            "code": s.code,
+            "layout": s.layout,
+            "answers": dict(s.answer_kinds),
+            "parts": s.part_kinds,
+        }
         for s in students
     ]
     (out_dir / "_cohort.json").write_text(json.dumps({"seed": seed, "submissions": manifest}, indent=1) + "\n", encoding="utf-8")
@@ -269,12 +277,14 @@ def _answers_text(rng: random.Random, ability: float, student: Student) -> str:
     for part_id, pools in ANSWERS.items():
         if (skipped_section and part_id.startswith(skipped_section)) or rng.random() < MISSING_SHARE:
             student.answer_kinds["missing"] += 1
+            student.part_kinds[part_id] = "missing"
             continue
         if rng.random() < ability:
             kind = "right"
         else:
             kind = "unreadable" if rng.random() < UNREADABLE_SHARE else "mistake"
         student.answer_kinds[kind] += 1
+        student.part_kinds[part_id] = kind
         lines.append(f"{_key(part_id)}: {_scalar(rng.choice(pools[kind]))}")
     return "\n".join(lines) + "\n"
 

@@ -235,7 +235,7 @@ class ExpressionChecker(Checker):
             if shaped:
                 description += f" ({join_names(shaped)})"
         else:
-            description = "an expression of constants such as -log(0.2)"
+            description = "an expression of constants such as sqrt(2)/3"
         if self.part.form == "exact":
             description += " in exact form (no decimals)"
         return description

@@ -106,7 +106,7 @@ class NumberChecker(Checker):
         part = self.part
         text = "a number " + accuracy_phrase(rtol=part.rtol, atol=part.atol, decimals=part.decimals)
         if part.allow_expressions:
-            text += " (an expression of constants such as e/(1+e) is also accepted)"
+            text += " (an expression of constants such as sqrt(2)/3 is also accepted)"
         return text
 
 

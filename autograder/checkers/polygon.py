@@ -101,7 +101,7 @@ class PolygonChecker(Checker):
                 return ValueProblem(
                     "Your list has two rows of coordinates. Enter one [x_1, x_2] pair per vertex instead, such as [[1, 1], [-1, 1], ...]."
                 )
-            return ValueProblem("Enter a list of vertices, each an [x_1, x_2] pair, such as [[1, 1], [-1, 1], [-1, -1]].")
+            return ValueProblem("Enter a list of vertices, each an [x_1, x_2] pair, such as [[0, 0], [2, 0], [2, 1]].")
         if len(points) < 2:
             return ValueProblem("Enter at least two vertices.")
         if len(points) > MAX_VERTICES:
@@ -131,4 +131,4 @@ class PolygonChecker(Checker):
         if self.part.format:
             return self.part.format
         shape = "the corners of the boundary, in order around it" if self.part.closed else "the vertices of the curve, in order along it"
-        return f"a list of [x_1, x_2] pairs giving {shape}, such as [[1, 1], [-1, 1], [-1, -1]]"
+        return f"a list of [x_1, x_2] pairs giving {shape}, such as [[0, 0], [2, 0], [2, 1]]"

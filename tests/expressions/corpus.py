@@ -64,7 +64,9 @@ EXACT = {"form": "exact"}
 # Over z in [-800, 800] the sigmoid's derivative is below the default atol of
 # 1e-9 at most points, so 0 would be accepted. A spec must lower atol there.
 NO_ATOL = {"atol": 0}
-QA_OVERFLOW = (
+# A correct answer padded with zero terms that are hard to evaluate: a triple
+# exponential, and a fraction whose exact value has 30 million digits.
+HUGE_FRACTION_ANSWER = (
     "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + "
     "0*((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000"
 )
@@ -358,6 +360,6 @@ CORPUS: tuple[Case, ...] = (
     Case("x" + "!" * 900, "x", X, "invalid", "malicious"),
     Case("x+" * 50_000 + "x", "x", X, "invalid", "malicious"),
     Case("sin(" * 200 + "x" + ")" * 200, "x", X, "invalid", "malicious"),
-    Case(QA_OVERFLOW, "exp(-z)/(1 + exp(-z))**2", HOMEWORK_Z, "invalid", "malicious"),
+    Case(HUGE_FRACTION_ANSWER, "exp(-z)/(1 + exp(-z))**2", HOMEWORK_Z, "invalid", "malicious"),
     Case("((2/3*x)^1000)^1000", "x", X, "invalid", "malicious"),
 )

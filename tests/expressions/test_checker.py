@@ -132,8 +132,8 @@ def test_checker_from_yaml_spec(checker_for: Any) -> None:
     [
         ("z", {"z": [-5, 5]}, {}, "an expression in z"),
         ("x_1", GRADIENT, {}, "an expression in a_1, y and x_1"),
-        ("1", {}, {}, "an expression of constants such as -log(0.2)"),
-        ("1", {}, {"form": "exact"}, "an expression of constants such as -log(0.2) in exact form (no decimals)"),
+        ("1", {}, {}, "an expression of constants such as sqrt(2)/3"),
+        ("1", {}, {"form": "exact"}, "an expression of constants such as sqrt(2)/3 in exact form (no decimals)"),
         ("z", {"z": [-5, 5]}, {"form": "exact"}, "an expression in z in exact form (no decimals)"),
         ("x_1", {"x_1": {"interval": [0, 1], "shape": [3, 1]}}, {}, "an expression in x_1 (x_1 is a 3×1 vector)"),
     ],
