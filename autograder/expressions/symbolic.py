@@ -43,8 +43,12 @@ from autograder.spec import VariableSpec
 
 logger = logging.getLogger(__name__)
 
-# Wall-clock seconds that one proof may take, including the fork.
+# CPU seconds that one proof may take. The limit counts CPU time rather than
+# wall-clock time, so that a loaded machine gives the same verdicts as an
+# idle one; the wall-clock limit, WALL_CLOCK_FACTOR times longer, only stops
+# a child that waits instead of computing.
 DEFAULT_TIME_LIMIT = 1.0
+WALL_CLOCK_FACTOR = 5.0
 # Bytes of address space that the child may add to what it inherits.
 DEFAULT_MEMORY_LIMIT = 512 * 2**20
 
@@ -249,9 +253,10 @@ def _entry_is_zero(sympy: Any, entry: Any) -> bool:
 def run_in_child(check: Callable[[], bool], time_limit: float, memory_limit: int) -> ProofOutcome:
     """Run ``check`` in a forked child and return ``"proved"`` if it returned true.
 
-    The child may use ``time_limit`` seconds of wall-clock time (it is killed
-    with SIGKILL after that) and ``memory_limit`` bytes of address space on
-    top of what it inherits. Returns ``"unproved"`` if ``check`` returned
+    The child may use ``time_limit`` seconds of CPU time (rounded up to whole
+    seconds, the unit of RLIMIT_CPU), at most ``WALL_CLOCK_FACTOR`` times as
+    much wall-clock time (it is killed with SIGKILL after that), and
+    ``memory_limit`` bytes of address space on top of what it inherits. Returns ``"unproved"`` if ``check`` returned
     false, ``"timeout"`` if the child was killed for time, and ``"failed"`` if
     ``check`` raised (``MemoryError`` included), the child died otherwise, or
     the fork failed. Linux only, as is the rest of the grader.
@@ -274,7 +279,7 @@ def run_in_child(check: Callable[[], bool], time_limit: float, memory_limit: int
         _run_child(check, write_end, time_limit, memory_limit)
     os.close(write_end)
     try:
-        return _await_child(pid, read_end, time_limit)
+        return _await_child(pid, read_end, time_limit * WALL_CLOCK_FACTOR)
     finally:
         os.close(read_end)
 
@@ -303,12 +308,12 @@ def _run_child(check: Callable[[], bool], write_end: int, time_limit: float, mem
 def _limit_resources(time_limit: float, memory_limit: int) -> None:
     """Set the child's CPU-time and address-space limits, never above the inherited hard limits.
 
-    The CPU limit is a backstop for a parent that dies before it can kill
-    the child. The address-space limit is the child's current size (read from
-    ``/proc/self/status``) plus ``memory_limit``, because a forked child
-    already maps everything the parent had mapped.
+    The CPU limit ends the proof with SIGXCPU. The address-space limit is the
+    child's current size (read from ``/proc/self/status``) plus
+    ``memory_limit``, because a forked child already maps everything the
+    parent had mapped. A forked child's CPU time starts from zero.
     """
-    cpu_seconds = math.ceil(time_limit) + 1
+    cpu_seconds = max(1, math.ceil(time_limit))
     _lower_limit(resource.RLIMIT_CPU, cpu_seconds)
     current = _address_space_bytes()
     if current is not None:
@@ -334,12 +339,12 @@ def _address_space_bytes() -> int | None:
     return None
 
 
-def _await_child(pid: int, read_end: int, time_limit: float) -> ProofOutcome:
-    """Wait up to ``time_limit`` seconds for the child's outcome, then kill and reap it."""
+def _await_child(pid: int, read_end: int, wall_seconds: float) -> ProofOutcome:
+    """Wait up to ``wall_seconds`` for the child's outcome, then kill and reap it."""
     code = b""
     ready: list[int] = []
     try:
-        ready, _, _ = select.select([read_end], [], [], time_limit)
+        ready, _, _ = select.select([read_end], [], [], wall_seconds)
         if ready:
             code = os.read(read_end, 1)
     finally:

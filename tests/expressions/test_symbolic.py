@@ -6,6 +6,7 @@ import os
 import resource
 import subprocess
 import sys
+import time
 from fractions import Fraction
 
 import pytest
@@ -130,6 +131,26 @@ def test_child_work_leaves_parent_memory_alone() -> None:
 )
 def test_run_in_child_outcomes(check: object, outcome: str) -> None:
     assert run_in_child(check, 10.0, 64 * 2**20) == outcome  # type: ignore[arg-type]
+
+
+def _sleep_then_succeed() -> bool:
+    time.sleep(1.2)
+    return True
+
+
+def _spin_forever() -> bool:
+    while True:
+        pass
+
+
+def test_time_limit_counts_cpu_not_waiting() -> None:
+    # A child that waits (as one slowed by a loaded machine does, in effect)
+    # uses little CPU time, so it is not cut off at the one-second limit.
+    assert run_in_child(_sleep_then_succeed, 1.0, 64 * 2**20) == "proved"
+
+
+def test_busy_child_hits_the_cpu_limit() -> None:
+    assert run_in_child(_spin_forever, 1.0, 64 * 2**20) == "timeout"
 
 
 def test_fork_failure_is_failed(monkeypatch: pytest.MonkeyPatch) -> None:
