@@ -101,19 +101,38 @@ def gradebook_csv(results: Sequence[SubmissionResult], problem_set: ProblemSet) 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     part_ids = [part.id for part in problem_set.parts]
-    writer.writerow(["student", "total", "max_score", "status", *part_ids])
+    writer.writerow(gradebook_header(part_ids))
     for result in results:
-        scores = {part.id: format_score(part.score) for part in result.parts}
-        writer.writerow(
-            [
-                result.submission,
-                format_score(result.score),
-                format_score(result.max_score),
-                submission_status(result),
-                *(scores.get(part_id, "") for part_id in part_ids),
-            ]
-        )
+        writer.writerow(gradebook_row(result, part_ids))
     return buffer.getvalue()
+
+
+def gradebook_header(part_ids: Sequence[str]) -> list[str]:
+    """Return the gradebook's column names: student, total, max_score, status, then the parts."""
+    return ["student", "total", "max_score", "status", *(spreadsheet_text(part_id) for part_id in part_ids)]
+
+
+def gradebook_row(result: SubmissionResult, part_ids: Sequence[str]) -> list[str]:
+    """Return one student's gradebook row, in the columns of ``gradebook_header``."""
+    scores = {part.id: format_score(part.score) for part in result.parts}
+    return [
+        spreadsheet_text(result.submission),
+        format_score(result.score),
+        format_score(result.max_score),
+        spreadsheet_text(submission_status(result)),
+        *(scores.get(part_id, "") for part_id in part_ids),
+    ]
+
+
+def spreadsheet_text(text: str) -> str:
+    """Keep a spreadsheet from reading text as a formula.
+
+    A cell that starts with =, +, -, @, a tab or a carriage return is a
+    formula to Excel, LibreOffice and Google Sheets, and a folder name is
+    chosen by the student; such text gets a leading apostrophe, the usual
+    way to mark a cell as text.
+    """
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def check_view(result: SubmissionResult, problem_set: ProblemSet) -> Group:

@@ -246,3 +246,13 @@ def test_template_into_unwritable_path(quiz):
     code, _, err = run("template", str(quiz / "quiz.yaml"), "-o", str(blocker / "answers.yaml"))
     assert code == 2
     assert err.startswith(f"autograder: error: cannot write {blocker / 'answers.yaml'}")
+
+
+def test_gradebook_cells_are_never_formulas(tmp_path):
+    write(tmp_path / "quiz.yaml", SPEC)
+    write(tmp_path / "class" / "=HYPERLINK(1)" / "answers.yaml", "1.1: 0.5\n")
+    write(tmp_path / "class" / "-ann" / "answers.yaml", "1.1: 0.5\n")
+    code, out, _ = run("grade", str(tmp_path / "quiz.yaml"), str(tmp_path / "class"), "--format", "csv", "-q")
+    assert code == 0
+    students = [row["student"] for row in csv.DictReader(io.StringIO(out))]
+    assert students == ["'-ann", "'=HYPERLINK(1)"]

@@ -25,7 +25,7 @@ from autograder.batch.feedback import feedback_file_names, feedback_markdown
 from autograder.batch.gradescope import Visibility, gradescope_json
 from autograder.errors import UsageError
 from autograder.loader import ProblemSet
-from autograder.reports import add_results_row, empty_results_table, format_score, submission_status
+from autograder.reports import add_results_row, empty_results_table, gradebook_header, gradebook_row
 from autograder.results import SubmissionResult
 
 logger = logging.getLogger(__name__)
@@ -131,19 +131,10 @@ class CsvSink:
         self._target = _Target(path, stream)
         self._part_ids = [part.id for part in problem_set.parts]
         self._writer = csv.writer(self._target.stream, lineterminator="\n")
-        self._writer.writerow(["student", "total", "max_score", "status", *self._part_ids])
+        self._writer.writerow(gradebook_header(self._part_ids))
 
     def add(self, result: SubmissionResult) -> None:
-        scores = {part.id: format_score(part.score) for part in result.parts}
-        self._writer.writerow(
-            [
-                result.submission,
-                format_score(result.score),
-                format_score(result.max_score),
-                submission_status(result),
-                *(scores.get(part_id, "") for part_id in self._part_ids),
-            ]
-        )
+        self._writer.writerow(gradebook_row(result, self._part_ids))
 
     def commit(self) -> None:
         self._target.commit()
