@@ -149,9 +149,10 @@ def parse_answers(
     document = load(text, max_values=MAX_ANSWER_VALUES)
     if isinstance(document, YAMLSyntaxError):
         notes.append(
-            f"{file_name} has a YAML syntax error"
-            + (f" at line {document.line}" if document.line else "")
-            + f" ({document.message}); the other answers were read one by one."
+            f"{file_name} is not valid YAML (the parser stopped"
+            + (f" near line {document.line}" if document.line else "")
+            + f": {document.message}), so each answer was read on its own; "
+            "the parts whose lines could not be read say so."
         )
         for start, chunk in split_top_level(text):
             piece = load("\n" * (start - 1) + chunk, max_values=MAX_ANSWER_VALUES)

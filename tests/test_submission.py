@@ -57,7 +57,7 @@ def test_syntax_error_costs_one_part(tmp_path):
     assert submission.answers["2.2"].value == "ok"
     assert "Line 2" in submission.problems["1.2"]
     assert "Line 3" in submission.problems["2.1"]
-    assert any("syntax error" in note for note in submission.notes)
+    assert any("is not valid YAML" in note for note in submission.notes)
 
 
 def test_duplicate_answer_is_a_problem(tmp_path):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -270,13 +272,13 @@ class ExpressionChecker(Checker):
         reading = Reading(to_text(parsed.tree), to_latex(parsed.tree))
         cached = self._cache_by_reading.get(reading.text)
         if cached is not None:
-            return cached
+            return _note_scientific_notation(cached, text)
         verdict = self._judge_expression(parsed, reading)
         # An invalid verdict's caret line quotes this text, which another
         # spelling of the same reading would not match.
         if verdict.status != "invalid":
             self._cache_by_reading.put(reading.text, verdict)
-        return verdict
+        return _note_scientific_notation(verdict, text)
 
     def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
         if self.part.form == "exact":
@@ -438,3 +440,25 @@ def _significant_digits(rtol: float) -> int | None:
     if rtol <= 0:
         return None
     return max(1, math.ceil(math.log10(5.0 / rtol) - 1e-9))
+
+
+_SIGNED_EXPONENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)[eE]([+-])(\d+)")
+
+
+def _note_scientific_notation(verdict: Verdict, text: str) -> Verdict:
+    """Add to a wrong answer's feedback how a literal like ``2e-3`` was read.
+
+    A student who meant 2·e − 3 may not see from the reading alone that the
+    grader took scientific notation.
+    """
+    if verdict.status != "incorrect":
+        return verdict
+    match = _SIGNED_EXPONENT.search(text)
+    if match is None:
+        return verdict
+    mantissa, sign, digits = match.groups()
+    note = (
+        f" Note: {match.group(0)} was read as scientific notation, {float(match.group(0)):g}; "
+        f"for {mantissa}·e {sign} {digits}, write {mantissa}*e {sign} {digits}."
+    )
+    return dataclasses.replace(verdict, feedback=verdict.feedback + note)

@@ -330,7 +330,11 @@ class _Parser:
         return "".join(token.text for token in self.tokens if node.span[0] <= token.start and token.end <= node.span[1])
 
     def parse_function_power(self, name: Token) -> Number | None:
-        """Read the ``^2`` of ``sin^2(x)``, which means ``sin(x)^2``."""
+        """Read the ``^2`` of ``sin^2(x)`` or ``sin²(x)``, which mean ``sin(x)^2``.
+
+        The lexer turns a superscript ``²`` into ``^(2)``, so a bracketed
+        whole number is accepted too.
+        """
         if not self.is_operator(self.peek(), "^"):
             return None
         caret = self.advance()
@@ -338,6 +342,15 @@ class _Parser:
         if exponent.kind is Kind.NUMBER and exponent.text.isdigit() and self.peek_next().kind is Kind.OPEN:
             self.advance()
             return Number(exponent.text, number_value(exponent.text), False, span=(exponent.start, exponent.end))
+        following = self.tokens[self.index : self.index + 4]
+        if (
+            len(following) == 4
+            and [token.kind for token in following] == [Kind.OPEN, Kind.NUMBER, Kind.CLOSE, Kind.OPEN]
+            and following[1].text.isdigit()
+        ):
+            self.index += 3
+            digits = following[1]
+            return Number(digits.text, number_value(digits.text), False, span=(digits.start, digits.end))
         raise ExpressionError(
             f"Write the power of a function after its argument, as in {name.text}(x)^2; "
             f"for an inverse function use its name, such as asin(x).",

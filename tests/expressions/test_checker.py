@@ -350,3 +350,22 @@ def test_invalid_reading_not_shared() -> None:
     assert first.status == "invalid"
     assert "    x+y\n" in first.feedback
     assert "    x + y\n" in second.feedback
+
+
+def test_wrong_scientific_literal_explains_reading() -> None:
+    verdict = make_checker("2*e - 3", {}).judge(typed("2e-3"))
+    assert verdict.status == "incorrect"
+    assert "2e-3 was read as scientific notation, 0.002; for 2·e - 3, write 2*e - 3." in verdict.feedback
+
+
+def test_right_scientific_literal_has_no_note() -> None:
+    verdict = make_checker("0.002", {}).judge(typed("2e-3"))
+    assert verdict.status == "correct"
+    assert "scientific" not in verdict.feedback
+
+
+@pytest.mark.parametrize("text", ["sin²(t)", "sin^(2)(t)", "sin^2(t)"])
+def test_superscript_power_of_function(text: str) -> None:
+    verdict = make_checker("sin(t)^2", {"t": [-3, 3]}).judge(typed(text))
+    assert verdict.status == "correct"
+    assert verdict.reading.text == "sin(t)^2"
