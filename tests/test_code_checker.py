@@ -334,3 +334,11 @@ def test_grading_hides_printed_output(grad_checker: CodeChecker) -> None:
     assert verdicts["1"].status == "correct"
     assert "printed" not in verdicts["1"].feedback
     assert "called with" not in verdicts["1"].feedback
+
+
+def test_misnamed_module_gets_a_hint(grad_checker: CodeChecker) -> None:
+    source = "import numpy as np\ndef grad(x, y, a):\n    return -y * x\n"
+    with open_runner("process") as runner:
+        verdicts = grade_code_parts([grad_checker], FakeSubmission({"hw_.py": source}), module_file="hw.py", runner=runner, include_hidden=True)
+    assert verdicts["1"].status == "missing"
+    assert verdicts["1"].feedback.endswith("Your submission has hw_.py: rename it to hw.py.")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import builtins
 import copy
 import dataclasses
+import difflib
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -313,6 +314,14 @@ def grade_code_parts(
         }
     files = [CodeFile(name, text) for name, text in submission.files.items() if CodeFile.is_valid_name(name)]
     verdicts, result = run_code_parts(runner, checkers, files, module_file[: -len(".py")], show_hidden=include_hidden)
+    if module_file not in submission.files:
+        guesses = difflib.get_close_matches(module_file, list(submission.files), n=1, cutoff=0.6)
+        if guesses:
+            hint = f" Your submission has {guesses[0]}: rename it to {module_file}."
+            verdicts = {
+                part_id: dataclasses.replace(verdict, feedback=verdict.feedback + hint) if verdict.status == "missing" else verdict
+                for part_id, verdict in verdicts.items()
+            }
     if include_hidden or not result.output.strip():
         return verdicts
     # A student's own check shows what the code printed. Grading does not,
