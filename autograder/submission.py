@@ -228,7 +228,7 @@ def _collect(
 
 @dataclass(frozen=True)
 class _FileFilter:
-    """Which top-level files of a submission the grader reads."""
+    """The test for the top-level files of a submission that the grader reads."""
 
     answers_name: str
 

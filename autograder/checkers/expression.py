@@ -39,7 +39,7 @@ from autograder.spec import ExpressionPart
 
 logger = logging.getLogger(__name__)
 
-# Wall-clock seconds for the one symbolic check that judging an answer may run.
+# CPU seconds for the one symbolic check that judging an answer may run.
 # Listed mistakes are compared without it, so one check costs at most about
 # this plus the 30-digit budget (equivalence.MAX_PRECISE_NODES).
 SYMBOLIC_TIME_LIMIT = DEFAULT_TIME_LIMIT
