@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Protocol
@@ -34,31 +35,54 @@ TABLE_WIDTH = 120
 
 
 class AtomicFile:
-    """A text file written under a temporary name and renamed to ``path`` on commit."""
+    """A text file written under a temporary name and renamed to ``path`` on commit.
+
+    A path that already names something other than a regular file, such as
+    ``/dev/null``, ``/dev/stdout`` or a named pipe, is written to directly,
+    because renaming over it would replace the device or pipe with a file. A
+    symbolic link is kept, and the file it points to is replaced.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._temporary: Path | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            status = os.stat(path)
+        except FileNotFoundError:
+            status = None
         except OSError as error:
             raise UsageError(f"cannot write {path}: {error}") from None
+        try:
+            if status is not None and not stat.S_ISREG(status.st_mode):
+                self.handle: IO[str] = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                return
+            target = path.resolve() if path.is_symlink() else path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error}") from None
+        self._target = target
         self._temporary = Path(temporary)
-        self.handle: IO[str] = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        self.handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
     def commit(self) -> None:
         """Flush the file to disk and move it into place."""
         self.handle.flush()
+        if self._temporary is None:
+            self.handle.close()
+            logger.info("wrote %s", self.path)
+            return
         os.fsync(self.handle.fileno())
         self.handle.close()
         os.chmod(self._temporary, 0o644)
-        os.replace(self._temporary, self.path)
+        os.replace(self._temporary, self._target)
         logger.info("wrote %s", self.path)
 
     def discard(self) -> None:
         if not self.handle.closed:
             self.handle.close()
-        self._temporary.unlink(missing_ok=True)
+        if self._temporary is not None:
+            self._temporary.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
+import threading
 
 import pytest
 from rich.console import Console
@@ -190,3 +193,26 @@ def test_gradescope_sink_rejects_several(tmp_path, problem_set):
     sink.add(RESULTS[0])
     with pytest.raises(UsageError, match="one submission"):
         sink.add(RESULTS[1])
+
+
+def test_atomic_write_to_named_pipe_keeps_the_pipe(tmp_path):
+    # A device or pipe such as /dev/null must be written to, never renamed over.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomic(pipe, "gradebook\n")
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert received == [b"gradebook\n"]
+
+
+def test_atomic_write_through_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_atomic(link, "new\n")
+    assert link.is_symlink()
+    assert real.read_text() == "new\n"
