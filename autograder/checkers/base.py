@@ -57,7 +57,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class PartContext:
-    """Where a part sits in its spec, for error messages, and the reference module."""
+    """A part's position in its spec, for error messages, and the reference module."""
 
     spec_path: Path
     index: int
@@ -121,7 +121,12 @@ class Checker(ABC):
 
     @abstractmethod
     def judge(self, answer: Answer) -> Verdict:
-        """Decide on one student answer. Never raises for bad student input."""
+        """Decide on one student answer.
+
+        Implementations must return a verdict for any student input. An
+        exception is a bug or a broken spec, which the grading loop turns into
+        status "error" for that part only.
+        """
 
     @abstractmethod
     def describe_format(self) -> str:
