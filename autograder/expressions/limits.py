@@ -93,7 +93,12 @@ class _Folded(NamedTuple):
 
 def _fold(node: Node, limits: Limits) -> _Folded:
     if isinstance(node, Number):
-        value = _checked(float(node.value), node, limits)
+        try:
+            value = float(node.value)
+        except OverflowError:
+            # A 60-digit literal with exponent 300, such as 1000...0e300, is beyond any float.
+            value = math.inf
+        value = _checked(value, node, limits)
         return _Folded(value, _fraction_digits(node.value), 0.0)
     if isinstance(node, Variable):
         return _Folded(None, 0.0, 0.0)

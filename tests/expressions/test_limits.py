@@ -26,6 +26,8 @@ NAMES = NameTable(("x",))
         ("exp(exp(exp(1000)))", "too large to evaluate"),
         ("10^300 * 10^300", "too large to evaluate"),
         ("1e300 * 1e300", "too large to evaluate"),
+        ("1" + "0" * 59 + "e300", "too large to evaluate"),
+        ("x + 1" + "0" * 59 + "e300", "too large to evaluate"),
         ("((123456789012345678901234567890/123456789012345678901234567891)^1000)^1000", "about 61,006 digits"),
         ("0*((2/3)^30)^1000", "too large to compute exactly"),
         ("((123456789/123456790)^1000)^1000", "too large to compute exactly"),
