@@ -151,6 +151,54 @@ def build_target(tree: Node, values: np.ndarray, points: SamplePoints) -> Target
 
 
 @dataclass(frozen=True)
+class Band:
+    """The target's values and allowed differences at its defined points, prepared once per target.
+
+    ``rows`` lists the points where the target is defined, or is ``None``
+    when it is defined at every point. ``reference`` and ``allowed`` hold
+    the target's values and ``max(rtol * |value|, atol)`` at those points.
+    """
+
+    rows: np.ndarray | None
+    reference: np.ndarray
+    allowed: np.ndarray
+
+    def contains(self, values: np.ndarray) -> bool:
+        """Tell whether every entry of ``values`` is finite and within the tolerance of the target.
+
+        When this returns True, ``compare`` returns ``"equal"`` by sampling
+        for the same values, so a caller may skip it. When it returns False,
+        only ``compare`` can tell why. Call it inside ``np.errstate(all="ignore")``
+        with ``values`` of the target's shape.
+        """
+        if self.rows is not None:
+            values = values[self.rows]
+        # NaN and inf fail the comparison, because every allowed value is finite.
+        return bool((np.abs(values - self.reference) <= self.allowed).all())
+
+
+def build_band(target: Target, tolerance: Tolerance) -> Band | None:
+    """Prepare the fast path of ``compare`` for ``target``, or return None where it does not apply.
+
+    It does not apply when the target is defined at fewer than
+    ``MIN_DEFINED_POINTS`` points, where ``compare`` runs the symbolic check even if the
+    values match, or when an allowed difference overflows to ``inf``, which
+    ``compare`` treats differently from a finite one.
+    """
+    count = target.values.shape[0]
+    defined = target.defined
+    if int(defined.sum()) < min(MIN_DEFINED_POINTS, count):
+        return None
+    rows = None if defined.all() else np.flatnonzero(defined)
+    reference = target.values if rows is None else target.values[rows]
+    with np.errstate(all="ignore"):
+        allowed = np.maximum(tolerance.rtol * np.abs(reference), tolerance.atol)
+    if not np.isfinite(allowed).all():
+        return None
+    return Band(rows, reference, allowed)
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The outcome of a comparison and, when not equal, a sample point that shows why.
 

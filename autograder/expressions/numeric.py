@@ -62,7 +62,20 @@ def evaluate(tree: Node, env: Mapping[str, Array], count: int) -> Array:
     shapes, with the position of the operation.
     """
     with np.errstate(all="ignore"):
-        return _Evaluator(env, count).run(tree)
+        return evaluate_unguarded(tree, env, count)
+
+
+def evaluate_unguarded(tree: Node, env: Mapping[str, Array], count: int) -> Array:
+    """Evaluate like ``evaluate``, called inside ``np.errstate(all="ignore")``.
+
+    Entering that context costs about a microsecond, which matters when one
+    answer is judged in tens of microseconds.
+    """
+    values = _Evaluator(env, count).run(tree)
+    if values.ndim == 0:
+        # Constant subtrees are evaluated once, as numpy scalars, and spread over the points at the end.
+        return np.full(count, values, dtype=float)
+    return values
 
 
 def shape_of(values: Array) -> tuple[int, ...]:
@@ -81,46 +94,37 @@ def describe_shape(shape: tuple[int, ...]) -> str:
 
 
 class _Evaluator:
+    """Evaluates a tree bottom up.
+
+    A constant subtree evaluates to a numpy float64 scalar, which follows the
+    same IEEE rules as the arrays (``1/0`` is ``inf``, not an exception) and
+    gives the same values, so it is not spread over the points until it
+    meets a variable.
+    """
+
     def __init__(self, env: Mapping[str, Array], count: int) -> None:
         self.env = env
         self.count = count
 
-    def constant(self, value: float) -> Array:
-        return np.full(self.count, value, dtype=float)
-
     def run(self, node: Node) -> Array:
-        if isinstance(node, Number):
-            return self.constant(float(node.value))
-        if isinstance(node, Variable):
-            return np.asarray(self.env[node.name], dtype=float)
-        if isinstance(node, Constant):
-            return self.constant(math.e if node.name == "e" else math.pi)
-        if isinstance(node, Negate):
-            return -self.run(node.operand)
-
-        if isinstance(node, Sum):
-            total = self.run(node.terms[0])
-            for term, subtract in zip(node.terms[1:], node.subtract[1:]):
-                value = self.run(term)
-                total, value = self.align(total, value, node)
-                total = total - value if subtract else total + value
-            return total
-
-        if isinstance(node, Product):
-            result = self.run(node.factors[0])
-            for factor, divide in zip(node.factors[1:], node.divide[1:]):
-                value = self.run(factor)
-                result, value = self.align(result, value, node)
-                result = result / value if divide else result * value
-            return result
-
-        if isinstance(node, Power):
-            base, exponent = self.align(self.run(node.base), self.run(node.exponent), node)
+        kind = type(node)
+        if kind is Number:
+            return np.float64(node.value)  # type: ignore[union-attr]
+        if kind is Variable:
+            return np.asarray(self.env[node.name], dtype=float)  # type: ignore[union-attr]
+        if kind is Product:
+            return self.product(node)  # type: ignore[arg-type]
+        if kind is Sum:
+            return self.sum(node)  # type: ignore[arg-type]
+        if kind is Power:
+            base, exponent = self.align(self.run(node.base), self.run(node.exponent), node)  # type: ignore[union-attr]
             return np.power(base, exponent)
-
-        if isinstance(node, Factorial):
-            return factorial_values(self.run(node.operand))
-
+        if kind is Negate:
+            return -self.run(node.operand)  # type: ignore[union-attr]
+        if kind is Constant:
+            return np.float64(math.e if node.name == "e" else math.pi)  # type: ignore[union-attr]
+        if kind is Factorial:
+            return factorial_values(self.run(node.operand))  # type: ignore[union-attr]
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
         if node.function == "log":
@@ -132,8 +136,29 @@ class _Evaluator:
             return factorial_values(args[0])
         return UNARY_FUNCTIONS[node.function](args[0])
 
+    def sum(self, node: Sum) -> Array:
+        terms = node.terms
+        total = self.run(terms[0])
+        for index in range(1, len(terms)):
+            total, value = self.align(total, self.run(terms[index]), node)
+            total = total - value if node.subtract[index] else total + value
+        return total
+
+    def product(self, node: Product) -> Array:
+        factors = node.factors
+        result = self.run(factors[0])
+        for index in range(1, len(factors)):
+            result, value = self.align(result, self.run(factors[index]), node)
+            result = result / value if node.divide[index] else result * value
+        return result
+
     def align(self, left: Array, right: Array, node: Node) -> tuple[Array, Array]:
-        """Reshape a scalar operand so that it broadcasts against a vector or matrix."""
+        """Reshape a scalar operand so that it broadcasts against a vector or matrix.
+
+        A constant (a numpy scalar) broadcasts against anything as it is.
+        """
+        if left.ndim == 0 or right.ndim == 0 or left.ndim == right.ndim == 1:
+            return left, right
         left_shape, right_shape = shape_of(left), shape_of(right)
         if left_shape == right_shape:
             return left, right

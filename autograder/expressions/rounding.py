@@ -69,7 +69,10 @@ def evaluate_with_error(tree: Node, env: Mapping[str, Array], count: int) -> tup
     have evaluated without a shape error.
     """
     with np.errstate(all="ignore"):
-        return _ErrorEvaluator(env, count).run(tree)
+        values, errors = _ErrorEvaluator(env, count).run(tree)
+    if values.ndim == 0:
+        return np.full(count, values, dtype=float), np.full(count, errors, dtype=float)
+    return values, errors
 
 
 class _ErrorEvaluator:
@@ -78,10 +81,14 @@ class _ErrorEvaluator:
         self.count = count
 
     def constant(self, value: float, exact: bool) -> tuple[Array, Array]:
-        values = np.full(self.count, value, dtype=float)
-        return values, np.zeros(self.count) if exact else np.abs(values) * UNIT_ROUNDOFF
+        # A numpy scalar, as in numeric.py, so that the values match that evaluation bit for bit:
+        # numpy computes x^2 with a scalar exponent 2 as x*x, unlike an array of 2s.
+        values = np.float64(value)
+        return values, np.float64(0.0) if exact else np.abs(values) * UNIT_ROUNDOFF
 
     def broadcast(self, left: Array, right: Array) -> tuple[Array, Array]:
+        if np.ndim(left) == 0 or np.ndim(right) == 0:
+            return left, right
         left_shape, right_shape = shape_of(left), shape_of(right)
         if len(left_shape) < len(right_shape):
             left = left.reshape((self.count,) + (1,) * len(right_shape))

@@ -9,9 +9,14 @@ from typing import Any
 
 import pytest
 
+import numpy as np
+
 from autograder.checkers.expression import ExpressionChecker
 from autograder.expressions import ExpressionFailure, NameTable, parse
 from autograder.expressions.cache import normalize_answer
+from autograder.expressions.equivalence import compare
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.numeric import evaluate
 
 from .corpus import CORPUS, Case
 from .support import make_checker, typed
@@ -55,6 +60,38 @@ def test_normalized_answer_gets_same_verdict(case: Case) -> None:
     checker.clear_cache()
     assert normalized.status == as_typed.status
     assert normalized.reading == as_typed.reading
+
+
+def test_band_agrees_with_compare() -> None:
+    # The checker accepts an answer inside the reference's band without calling compare.
+    outcomes: Counter[bool] = Counter()
+    for case in CORPUS:
+        checker = checker_for(case)
+        parsed = parse(case.answer, checker.names)
+        if isinstance(parsed, ExpressionFailure):
+            continue
+        try:
+            values = evaluate(parsed.tree, checker.points.values, checker.points.count)
+        except ExpressionError:
+            continue
+        band = checker.reference_band
+        if band is None or values.shape[1:] != checker.reference.shape:
+            continue
+        comparison = compare(
+            parsed.tree,
+            values,
+            checker.reference,
+            checker.points,
+            checker.tolerance,
+            checker.part.variables,
+            symbolic_time_limit=None,
+        )
+        with np.errstate(all="ignore"):
+            inside = band.contains(values)
+        assert inside == (comparison.outcome == "equal" and comparison.method == "sampling"), case.id
+        outcomes[inside] += 1
+    assert outcomes[True] >= 100
+    assert outcomes[False] >= 40
 
 
 def _forbid(name: str) -> Any:
