@@ -21,7 +21,8 @@ grader works. Each attack and where it is stopped:
   (``codec.encode``) and never calls ``__eq__``, ``__array__``, ``__float__``
   and the like on student objects. The grader sees only decoded plain data.
 - Reach the network: bubblewrap's network namespace has only a loopback
-  interface, and each child gets a new network namespace with its own.
+  interface. Children share it one after another, and what one binds there
+  dies with its processes.
 - Fork bomb: a seccomp filter (``seccomp.py``) refuses every process creation
   but threads, because RLIMIT_NPROC does not hold for a grader running as root.
 - Infinite loop, busy loop catching signals, memory bomb, disk fill, stdout
@@ -31,8 +32,8 @@ grader works. Each attack and where it is stopped:
 - Crash (segfault), ``sys.exit``, ``os._exit``: the call gets status ``crash``
   or ``error``; the remaining calls run in a fresh child.
 - Leave a process behind, or files, to tamper with the next student: each run's
-  child is PID 1 of its own PID namespace. Killing its parent kills it (parent
-  death signal), and the kernel then kills every process in the namespace.
+  child is PID 1 of its own PID namespace, so killing it kills every process
+  in the namespace; it also dies with the template (parent death signal).
   Its /tmp and /dev/shm are its own tmpfs mounts; everything else is read-only.
 - Signal or inspect the grader or the template: the child's PID namespace
   contains only its own processes, /proc is covered by an empty tmpfs, every

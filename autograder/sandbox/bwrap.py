@@ -30,8 +30,6 @@ INSTALL_HINT = (
 # Folders inside the sandbox. Nothing of the grader's own folders is visible.
 WORKER_FOLDER = "/opt/autograder/worker"
 PACKAGES_FOLDER = "/opt/autograder/packages"
-SANDBOX_UID = 1000
-SANDBOX_GID = 1000
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # The only files of /etc that the worker needs: the dynamic linker's cache.
 SYSTEM_FILES = ("/etc/ld.so.cache",)
@@ -125,12 +123,12 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
     The sandbox has new user, PID, network, IPC, UTS and cgroup namespaces, a
     read-only root with read-only system folders, this Python's prefix, numpy
     and the worker files, an empty /tmp and no environment but
-    ``WORKER_ENVIRONMENT``. Two capabilities of the sandbox's user namespace
-    are kept for the template: CAP_SYS_ADMIN, so that it can give each child
-    its own mounts and namespaces, and CAP_SETPCAP, so that each child can
-    empty its capability bounding set. Without CAP_SETPCAP that step failed
-    with EPERM when the grader ran as an unprivileged user (bubblewrap 0.8.0
-    and 0.11.0), though it worked for root. The child drops every capability
+    ``WORKER_ENVIRONMENT``. The template runs as uid 0 of the sandbox's user
+    namespace and keeps one capability there, CAP_SYS_ADMIN, so that it can
+    fork each child into a new PID namespace. No ``--uid`` is passed: with it,
+    bubblewrap nests a second user namespace, which would leave the template
+    without CAP_SYS_ADMIN over its own PID namespace. Each child makes its own
+    user namespace, in which it is uid 1000, and drops every capability
     before it runs student code.
     """
     command = [
@@ -140,12 +138,6 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
         "--new-session",
         "--cap-add",
         "CAP_SYS_ADMIN",
-        "--cap-add",
-        "CAP_SETPCAP",
-        "--uid",
-        str(SANDBOX_UID),
-        "--gid",
-        str(SANDBOX_GID),
         "--hostname",
         "sandbox",
         "--clearenv",

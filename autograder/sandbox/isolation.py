@@ -15,9 +15,17 @@ import signal
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
-CLONE_NEWNET = 0x40000000
-SUBMISSION_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET
+# The namespaces that a child unshares for itself. Its PID namespace is made
+# by the template when it forks the child. The network namespace is the
+# template's, which bubblewrap created with nothing but a loopback interface:
+# children run one at a time, and without capabilities nothing a child does
+# there (a socket, a bound port) outlives its processes.
+CHILD_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC
+# The identity of student code inside its user namespace.
+SANDBOX_UID = 1000
+SANDBOX_GID = 1000
 
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -49,6 +57,37 @@ def _check(result: int, what: str) -> None:
 def unshare(flags: int) -> None:
     """Move the calling process into new namespaces (``unshare(2)``)."""
     _check(_libc.unshare(ctypes.c_int(flags)), f"unshare({flags:#x})")
+
+
+def enter_namespace(fd: int, kind: int) -> None:
+    """Join the namespace that ``fd`` refers to (``setns(2)``); ``kind`` is its CLONE_NEW* flag."""
+    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(kind)), f"setns({kind:#x})")
+
+
+def unshare_as(flags: int, uid: int, gid: int) -> None:
+    """Unshare ``flags``, a new user namespace among them, and become ``uid`` and ``gid`` in it.
+
+    Only this process's own user and group are mapped, so every other id,
+    root included, is unmapped inside the new user namespace.
+    """
+    if not flags & CLONE_NEWUSER:
+        raise ValueError("unshare_as needs CLONE_NEWUSER in flags")
+    parent_uid, parent_gid = os.geteuid(), os.getegid()
+    unshare(flags)
+    _write_proc_file("/proc/self/setgroups", "deny")
+    _write_proc_file("/proc/self/uid_map", f"{uid} {parent_uid} 1")
+    _write_proc_file("/proc/self/gid_map", f"{gid} {parent_gid} 1")
+
+
+def _write_proc_file(path: str, text: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise IsolationError(error.errno or 0, f"writing {text!r} to {path} failed: {error.strerror}") from error
 
 
 def set_parent_death_signal(signal_number: int) -> None:

@@ -33,6 +33,7 @@ grader may send several calls before the first reply.
 from __future__ import annotations
 
 import array
+import gc
 import importlib
 import importlib.util
 import json
@@ -46,8 +47,9 @@ import sys
 import tempfile
 import traceback
 from collections import deque
+from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any
 
 SANDBOX_WORK_FOLDER = "/tmp/work"
 FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
@@ -77,19 +79,49 @@ def _load_sibling(name: str) -> ModuleType:
 # Template: the long-lived process that forks children.
 
 
+@dataclass(frozen=True)
+class _Template:
+    """What the template process needs to start a child.
+
+    ``pid_namespace`` is a descriptor of the template's own PID namespace and
+    ``lifeline`` a pipe whose write end only the template holds; both are
+    None without isolation.
+    """
+
+    isolate: bool
+    package_paths: list[str]
+    control: socket.socket
+    codec: ModuleType
+    isolation: ModuleType | None
+    seccomp: ModuleType | None
+    pid_namespace: int | None
+    lifeline: tuple[int, int] | None
+
+
 def serve_template(config: dict[str, Any]) -> None:
     """Serve control requests until the grader closes the control socket."""
     control = socket.socket(fileno=int(config["control_fd"]))
     isolate = bool(config["isolate"])
-    package_paths = [str(path) for path in config["package_paths"]]
     children: dict[int, tuple[int, str | None]] = {}
 
     import numpy  # noqa: F401 - imported once here so that every child starts warm
 
-    codec = _load_sibling("codec")
-    isolation = _load_sibling("isolation") if isolate else None
-    seccomp = _load_sibling("seccomp") if isolate else None
+    template = _Template(
+        isolate=isolate,
+        package_paths=[str(path) for path in config["package_paths"]],
+        control=control,
+        codec=_load_sibling("codec"),
+        isolation=_load_sibling("isolation") if isolate else None,
+        seccomp=_load_sibling("seccomp") if isolate else None,
+        pid_namespace=os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if isolate else None,
+        lifeline=os.pipe() if isolate else None,
+    )
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # Objects that exist now are never collected, so the garbage collector of
+    # a child does not write to (and so copy) the pages it shares with this
+    # process.
+    gc.collect()
+    gc.freeze()
 
     _send_control(control, {"op": "ready", "python": sys.version.split()[0], "numpy": numpy.__version__})
     while True:
@@ -104,9 +136,7 @@ def serve_template(config: dict[str, Any]) -> None:
         child_id = int(request.get("id", -1))
 
         if operation == "start":
-            reply = _start_child(
-                child_id, request, fds, children, isolate, package_paths, control, codec, isolation, seccomp
-            )
+            reply = _start_child(child_id, request, fds, children, template)
         elif operation == "kill":
             for fd in fds:
                 os.close(fd)
@@ -144,12 +174,7 @@ def _start_child(
     request: dict[str, Any],
     fds: list[int],
     children: dict[int, tuple[int, str | None]],
-    isolate: bool,
-    package_paths: list[str],
-    control: socket.socket,
-    codec: ModuleType,
-    isolation: ModuleType | None,
-    seccomp: ModuleType | None,
+    template: _Template,
 ) -> dict[str, Any]:
     if len(fds) != 2:
         for fd in fds:
@@ -157,14 +182,19 @@ def _start_child(
         return {"op": "failed", "id": child_id, "error": f"expected 2 file descriptors, got {len(fds)}"}
     call_fd, output_fd = fds
     limits = request["limits"]
-    work_folder = SANDBOX_WORK_FOLDER if isolate else tempfile.mkdtemp(prefix="autograder-run-")
+    work_folder = SANDBOX_WORK_FOLDER if template.isolate else tempfile.mkdtemp(prefix="autograder-run-")
 
-    pid = os.fork()
+    try:
+        pid = _fork(template)
+    except OSError as error:
+        os.close(call_fd)
+        os.close(output_fd)
+        return {"op": "failed", "id": child_id, "error": f"could not start a child: {error}"}
     if pid == 0:
         code = EXIT_SETUP_FAILED
         try:
-            control.close()
-            run_child(call_fd, output_fd, limits, work_folder, package_paths, codec, isolation, seccomp)
+            template.control.close()
+            run_child(call_fd, output_fd, limits, work_folder, template)
             code = 0
         except BaseException:  # noqa: BLE001 - the child must never return into the template loop
             try:
@@ -177,8 +207,36 @@ def _start_child(
 
     os.close(call_fd)
     os.close(output_fd)
-    children[child_id] = (pid, None if isolate else work_folder)
+    children[child_id] = (pid, None if template.isolate else work_folder)
     return {"op": "started", "id": child_id}
+
+
+def _fork(template: _Template) -> int:
+    """Fork a child; with isolation it is PID 1 of a new PID namespace.
+
+    ``unshare(CLONE_NEWPID)`` moves only the children forked afterwards, so the
+    template unshares, forks, and then enters its own PID namespace again:
+    a second ``unshare`` would fail while the first one's namespace is still
+    the one for new children.
+    """
+    isolation = template.isolation
+    if isolation is None or template.pid_namespace is None:
+        return os.fork()
+    isolation.unshare(isolation.CLONE_NEWPID)
+    try:
+        pid = os.fork()
+    except OSError:
+        isolation.enter_namespace(template.pid_namespace, isolation.CLONE_NEWPID)
+        raise
+    if pid == 0:
+        return 0
+    try:
+        isolation.enter_namespace(template.pid_namespace, isolation.CLONE_NEWPID)
+    except OSError:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    return pid
 
 
 def _kill_child(child_id: int, children: dict[int, tuple[int, str | None]], isolate: bool) -> dict[str, Any]:
@@ -238,54 +296,52 @@ def _exit_message(child_id: int, status: int) -> dict[str, Any]:
 # Child: one run of one submission.
 
 
-def run_child(
-    call_fd: int,
-    output_fd: int,
-    limits: dict[str, Any],
-    work_folder: str,
-    package_paths: list[str],
-    codec: ModuleType,
-    isolation: ModuleType | None,
-    seccomp: ModuleType | None,
-) -> None:
+def run_child(call_fd: int, output_fd: int, limits: dict[str, Any], work_folder: str, template: _Template) -> None:
     """Confine this process, then serve the load and call requests of one run.
 
-    With isolation, this process unshares its namespaces and forks the process
-    that runs student code, which becomes PID 1 of a new PID namespace. This
-    process stays outside as its parent and exits with the same status, so that
-    the template learns how the student's process ended. When this process is killed,
-    the kernel kills its child (parent-death signal), and with it, as PID 1,
-    every process in the namespace.
+    With isolation this process is PID 1 of its own PID namespace, so killing
+    it kills every process that the student's code started.
     """
+    _check_lifeline(template)
     _redirect_standard_streams(output_fd)
     _close_other_fds({0, 1, 2, call_fd})
     channel = socket.socket(fileno=call_fd)
     channel.setblocking(True)
     try:
-        confine(channel, limits, work_folder, isolation, seccomp)
+        confine(limits, work_folder, template.isolation, template.seccomp)
     except BaseException as error:  # noqa: BLE001 - reported to the grader as a sandbox failure
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-        _send_quietly(channel, codec, {"type": "setup_failed", "message": detail[:MAX_MESSAGE_CHARS]})
+        _send_quietly(channel, template.codec, {"type": "setup_failed", "message": detail[:MAX_MESSAGE_CHARS]})
         os._exit(EXIT_SETUP_FAILED)
     # No student code has run yet, so this record can be trusted.
-    channel.sendall(codec.pack_frame({"type": "ready"}))
-    serve_calls(channel, limits, work_folder, package_paths, codec)
+    channel.sendall(template.codec.pack_frame({"type": "ready"}))
+    serve_calls(channel, limits, work_folder, template.package_paths, template.codec)
     os._exit(0)
 
 
+def _check_lifeline(template: _Template) -> None:
+    """Have the kernel kill this child when the template exits, and exit now if it already has.
+
+    Only the template holds the write end of the lifeline pipe, so the read
+    end shows end-of-file exactly when the template is gone.
+    """
+    if template.isolation is None or template.lifeline is None:
+        return
+    lifeline_read, lifeline_write = template.lifeline
+    os.close(lifeline_write)
+    template.isolation.set_parent_death_signal(signal.SIGKILL)
+    ready, _, _ = select.select([lifeline_read], [], [], 0)
+    if ready:
+        os._exit(EXIT_SETUP_FAILED)
+
+
 def confine(
-    channel: socket.socket,
     limits: dict[str, Any],
     work_folder: str,
     isolation: ModuleType | None,
     seccomp: ModuleType | None,
 ) -> None:
-    """Apply the namespaces, mounts, limits, capabilities and seccomp filter.
-
-    Returns in the process that is to run student code. The process that stays
-    outside the new PID namespace never returns, because it ends with the exit
-    status of the confined child.
-    """
+    """Apply the namespaces, mounts, limits, capabilities and seccomp filter."""
     if isolation is None or seccomp is None:
         os.setsid()
         os.makedirs(work_folder, exist_ok=True)
@@ -293,21 +349,10 @@ def confine(
         return
 
     isolation.reset_signal_handlers()
-    isolation.unshare(isolation.SUBMISSION_NAMESPACES)
-    alive_read, alive_write = os.pipe()
-    pid = os.fork()
-    if pid != 0:
-        os.close(alive_read)
-        channel.close()
-        _mirror_exit(pid)
-
-    os.close(alive_write)
-    isolation.set_parent_death_signal(signal.SIGKILL)
-    # If the parent died before the line above, its end of the pipe is closed.
-    ready, _, _ = select.select([alive_read], [], [], 0)
-    if ready:
-        os._exit(EXIT_SETUP_FAILED)
-    os.close(alive_read)
+    # The PID namespace is new already (see _fork). The new user namespace
+    # owns the new mount and IPC namespaces, and in it this process has every
+    # capability until drop_capabilities, but none outside it.
+    isolation.unshare_as(isolation.CHILD_NAMESPACES, isolation.SANDBOX_UID, isolation.SANDBOX_GID)
     # A new session and process group: kill(0, ...) from student code would
     # otherwise reach the template, which shares the inherited process group
     # although it is outside this PID namespace.
@@ -350,28 +395,6 @@ def _close_other_fds(keep: set[int]) -> None:
             os.closerange(low, fd)
         low = fd + 1
     os.closerange(low, 65536)
-
-
-def _mirror_exit(pid: int) -> NoReturn:
-    """Wait for ``pid`` and end this process with the same exit code or signal."""
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except ChildProcessError:
-            os._exit(EXIT_SETUP_FAILED)
-        except InterruptedError:
-            continue
-    if os.WIFSIGNALED(status):
-        signal_number = os.WTERMSIG(status)
-        if signal_number not in (signal.SIGKILL, signal.SIGSTOP):
-            signal.signal(signal_number, signal.SIG_DFL)
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        os.kill(os.getpid(), signal_number)
-        os._exit(128 + signal_number)
-    os._exit(os.waitstatus_to_exitcode(status))
 
 
 def serve_calls(

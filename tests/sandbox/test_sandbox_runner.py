@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.errors import SandboxUnavailable
-from autograder.sandbox import Call, CodeFile, Runner, RunResult, SandboxLimits, bwrap, open_runner
+from autograder.sandbox import Call, CodeFile, Runner, RunResult, SandboxLimits, bwrap, isolation, open_runner
 
 FAST = SandboxLimits(call_seconds=2, submission_seconds=20, cpu_seconds=5, memory_mb=256, output_kb=4)
 
@@ -277,6 +277,31 @@ def listing(path):
 def interfaces():
     return sorted(name for _, name in socket.if_nameindex())
 
+_open_sockets = []
+
+def listen():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    _open_sockets.append(server)
+    abstract = socket.socket(socket.AF_UNIX)
+    abstract.bind("\\0autograder-probe")
+    abstract.listen()
+    _open_sockets.append(abstract)
+    return server.getsockname()[1]
+
+def connect(port):
+    if port is None:
+        port = _open_sockets[0].getsockname()[1]
+    errors = []
+    for family, address in ((socket.AF_INET, ("127.0.0.1", port)), (socket.AF_UNIX, "\\0autograder-probe")):
+        try:
+            socket.socket(family).connect(address)
+            errors.append(0)
+        except OSError as error:
+            errors.append(error.errno)
+    return errors
+
 def write(path):
     try:
         with open(path, "w") as handle:
@@ -308,7 +333,7 @@ def test_sandbox_forbids_processes_but_allows_threads(sandbox_runner: Runner) ->
 
 def test_sandbox_child_is_namespace_init(sandbox_runner: Runner) -> None:
     (identity,) = _probe(sandbox_runner, Call("identity", ()))
-    assert identity == [bwrap.SANDBOX_UID, bwrap.SANDBOX_GID, 1]
+    assert identity == [isolation.SANDBOX_UID, isolation.SANDBOX_GID, 1]
 
 
 def test_sandbox_hides_processes_and_host_folders(sandbox_runner: Runner) -> None:
@@ -323,6 +348,14 @@ def test_sandbox_hides_processes_and_host_folders(sandbox_runner: Runner) -> Non
 
 def test_sandbox_has_only_loopback(sandbox_runner: Runner) -> None:
     assert _probe(sandbox_runner, Call("interfaces", ())) == [["lo"]]
+
+
+def test_sockets_vanish_between_runs(sandbox_runner: Runner) -> None:
+    # Every run shares the template's network namespace, so what one student
+    # binds must vanish with that student's processes.
+    port, same_run = _probe(sandbox_runner, Call("listen", ()), Call("connect", (None,)))
+    assert same_run == [0, 0]
+    assert _probe(sandbox_runner, Call("connect", (port,))) == [[111, 111]]  # ECONNREFUSED
 
 
 @pytest.mark.parametrize(
