@@ -13,7 +13,6 @@ import enum
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
@@ -199,55 +198,36 @@ _CHARACTER_MESSAGES: Mapping[str, str] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Char:
-    char: str
-    index: int
-
-
-def _normalize(text: str) -> list[_Char]:
+def _normalize(text: str) -> tuple[str, list[int]]:
     """Map typographic characters to ASCII, superscripts to '^(...)' and subscripts to '_{...}'.
 
     A run of superscript characters becomes one exponent: ``x²³`` reads as
     ``x^(23)`` and ``x⁻¹`` as ``x^(-1)``. A run of subscript characters
-    becomes one braced subscript: ``w₀₁`` reads as ``w_{01}``.
+    becomes one braced subscript: ``w₀₁`` reads as ``w_{01}``. Returns the
+    normalized text and, for each of its characters, the index of the typed
+    character it comes from. The opening characters of a run map to the
+    run's first character and the closing one to its last, so a caret at
+    either points at what was typed.
     """
-    chars: list[_Char] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in _SUPERSCRIPTS:
-            index = _append_run(text, index, _SUPERSCRIPTS, ("^", "("), ")", chars)
-            continue
-        if char in _SUBSCRIPTS:
-            index = _append_run(text, index, _SUBSCRIPTS, ("_", "{"), "}", chars)
-            continue
-        code = ord(char)
-        if 0xFF01 <= code <= 0xFF5E:
-            char = chr(code - 0xFEE0)
-        char = _REPLACEMENTS.get(char, char)
-        chars.append(_Char(char, index))
-        index += 1
-    return chars
-
-
-def _append_run(
-    text: str, start: int, table: Mapping[str, str], opening: tuple[str, str], closing: str, chars: list[_Char]
-) -> int:
-    """Append the run of ``table`` characters at ``start``, bracketed, and return the index after it.
-
-    The opening characters map to the first character of the run and the
-    closing one to the last, so a caret at either points at what was typed.
-    """
-    index = start
-    run: list[_Char] = []
-    while index < len(text) and text[index] in table:
-        run.append(_Char(table[text[index]], index))
-        index += 1
-    chars.extend(_Char(char, start) for char in opening)
-    chars.extend(run)
-    chars.append(_Char(closing, index - 1))
-    return index
+    pieces: list[str] = []
+    positions: list[int] = []
+    done = 0
+    for match in _SCRIPT_RUN.finditer(text):
+        start, end = match.span()
+        pieces.append(text[done:start].translate(_ONE_FOR_ONE))
+        positions.extend(range(done, start))
+        if match.lastgroup == "superscript":
+            table, opening, closing = _SUPERSCRIPTS, "^(", ")"
+        else:
+            table, opening, closing = _SUBSCRIPTS, "_{", "}"
+        pieces.append(opening + "".join(table[char] for char in match.group()) + closing)
+        positions.extend((start, start))
+        positions.extend(range(start, end))
+        positions.append(end - 1)
+        done = end
+    pieces.append(text[done:].translate(_ONE_FOR_ONE))
+    positions.extend(range(done, len(text)))
+    return "".join(pieces), positions
 
 
 def tokenize(text: str, limits: Limits) -> list[Token]:
@@ -261,15 +241,115 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
             f"Your answer is {len(text):,} characters long, but the limit is {limits.max_length:,} characters."
         )
     if text.isascii() and not _ASCII_TO_REPLACE.search(text):
-        return _Lexer(text, None, text, limits).run()
-    chars = _normalize(text)
-    normalized = "".join(item.char for item in chars)
-    return _Lexer(normalized, [item.index for item in chars], text, limits).run()
+        normalized = text
+    elif not _CHANGES_LENGTH.search(text):
+        # Every replacement is one character for one, so indices need no mapping.
+        normalized = text.translate(_ONE_FOR_ONE)
+    else:
+        normalized, positions = _normalize(text)
+        tokens = _lex_common(normalized, limits)
+        if tokens is None:
+            return _Lexer(normalized, positions, text, limits).run()
+        end = len(text)
+        return [
+            token._replace(start=positions[token.start], end=positions[token.end - 1] + 1)
+            if token.kind is not Kind.END
+            else token._replace(start=end, end=end)
+            for token in tokens
+        ]
+    tokens = _lex_common(normalized, limits)
+    if tokens is not None:
+        return tokens
+    return _Lexer(normalized, None, text, limits).run()
 
 
 # Plain ASCII answers (the usual case) skip the character-by-character
 # normalization and are lexed in place, so positions need no mapping.
 _ASCII_TO_REPLACE = re.compile(r"[\t\n\r]")
+# Superscripts and subscripts become several characters (``x²`` reads as ``x^(2)``).
+_CHANGES_LENGTH = re.compile("[" + re.escape("".join(_SUPERSCRIPTS) + "".join(_SUBSCRIPTS)) + "]")
+_SCRIPT_RUN = re.compile(
+    "(?P<superscript>[" + re.escape("".join(_SUPERSCRIPTS)) + "]+)"
+    "|(?P<subscript>[" + re.escape("".join(_SUBSCRIPTS)) + "]+)"
+)
+_ONE_FOR_ONE: Mapping[int, str] = MappingProxyType(
+    {
+        **{ord(char): replacement for char, replacement in _REPLACEMENTS.items()},
+        **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+    }
+)
+
+# One token per match, after a run of spaces: a number, a name with an
+# optional well-formed subscript, "**", or any other single character.
+_COMMON_TOKEN = re.compile(
+    r"( *+)((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|[A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
+    r"|\*\*|.)",
+    re.DOTALL,
+)
+_SINGLE_CHARACTER_KINDS: Mapping[str, Kind] = MappingProxyType(
+    {
+        **{operator: Kind.OPERATOR for operator in "+-*/^!"},
+        **{bracket: Kind.OPEN for bracket in "([{"},
+        **{bracket: Kind.CLOSE for bracket in ")]}"},
+        ",": Kind.COMMA,
+    }
+)
+_NUMBER_START = frozenset("0123456789.")
+_new_token = tuple.__new__
+
+
+def _lex_common(text: str, limits: Limits) -> list[Token] | None:
+    """Lex text made only of the common tokens in one regular-expression pass, or return None.
+
+    Returns None for anything that ``_Lexer`` must look at closely: a
+    character outside the answer language, a ``_`` outside a well-formed
+    subscript, a Greek letter followed by ``_``, a second ``.`` in a
+    number, or a literal over the digit or exponent limit. ``_Lexer``
+    then lexes the text from the start and gives the same tokens or the
+    error message. Spans index ``text``, so the caller passes only text
+    whose characters line up with the text as typed.
+    """
+    tokens: list[Token] = []
+    append = tokens.append
+    position = 0
+    length = len(text)
+    for spaces, piece in _COMMON_TOKEN.findall(text):
+        start = position + len(spaces)
+        position = start + len(piece)
+        first = piece[0]
+        kind = _SINGLE_CHARACTER_KINDS.get(first)
+        if kind is not None and len(piece) == 1:
+            append(_new_token(Token, (kind, piece, start, position, "", "")))
+        elif first in _NUMBER_START and piece != ".":
+            if position < length and text[position] == ".":
+                return None
+            literal = piece.lower()
+            if len(literal) > limits.max_number_digits or "e" in literal:
+                mantissa, _, exponent = literal.partition("e")
+                if sum(char in _DIGITS for char in mantissa) > limits.max_number_digits:
+                    return None
+                if exponent and abs(int(exponent)) > limits.max_number_exponent:
+                    return None
+            append(_new_token(Token, (Kind.NUMBER, literal, start, position, "", "")))
+        elif first.isascii() and first.isalpha():
+            if "_" in piece:
+                base, _, written = piece.partition("_")
+                key = base + written.strip("{}")
+            else:
+                key = piece
+            append(_new_token(Token, (Kind.NAME, piece, start, position, key, "")))
+        elif piece == "**":
+            append(_new_token(Token, (Kind.OPERATOR, "^", start, position, "", "")))
+        elif first in GREEK_LETTERS and (position == length or text[position] != "_"):
+            name = GREEK_LETTERS[first]
+            append(_new_token(Token, (Kind.NAME, name, start, position, name, first)))
+        elif first == SQUARE_ROOT:
+            append(_new_token(Token, (Kind.NAME, SQUARE_ROOT, start, position, "sqrt", "")))
+        else:
+            return None
+    append(_new_token(Token, (Kind.END, "", length, length, "", "")))
+    return tokens
 _TOKEN = re.compile(
     r"(?P<space> +)"
     r"|(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits
-from autograder.expressions.tokens import Kind, tokenize
+from autograder.expressions.tokens import Kind, Token, _Lexer, _normalize, tokenize
 
 
 def kinds_and_texts(text: str) -> list[tuple[str, str]]:
@@ -138,3 +140,28 @@ def test_number_limits(text: str, fragment: str) -> None:
 def test_custom_length_limit() -> None:
     with pytest.raises(ExpressionError):
         tokenize("x+x", Limits(max_length=2))
+
+
+LEXER_ALPHABET = st.sampled_from(
+    list("0123456789.+-*/^!(),[]{} eEzx_1σπ²⁻×·−√₁₀ᵢ\u2003\u00a0\t（ａ＋é")
+    + ["**", "e-", "1e3", "1e999", "1.2.3", "x_{1}", "x_{", "x_1", "w_ab", "σ_1", "x₁₁", "9" * 61]
+)
+
+
+def _lex_by_character(text: str) -> list[Token] | str:
+    """Lex with the character-level lexer alone, as tokenize does for text that its regex pass rejects."""
+    normalized, positions = _normalize(text)
+    try:
+        return _Lexer(normalized, positions, text, DEFAULT_LIMITS).run()
+    except ExpressionError as error:
+        return f"{error.position}: {error.message}"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(LEXER_ALPHABET, max_size=30).map("".join))
+def test_regex_pass_matches_character_lexer(text: str) -> None:
+    try:
+        tokens: list[Token] | str = tokenize(text, DEFAULT_LIMITS)
+    except ExpressionError as error:
+        tokens = f"{error.position}: {error.message}"
+    assert tokens == _lex_by_character(text)
