@@ -124,12 +124,15 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
     read-only root with read-only system folders, this Python's prefix, numpy
     and the worker files, an empty /tmp and no environment but
     ``WORKER_ENVIRONMENT``. The template runs as uid 0 of the sandbox's user
-    namespace and keeps one capability there, CAP_SYS_ADMIN, so that it can
-    fork each child into a new PID namespace. No ``--uid`` is passed: with it,
-    bubblewrap nests a second user namespace, which would leave the template
-    without CAP_SYS_ADMIN over its own PID namespace. Each child makes its own
-    user namespace, in which it is uid 1000, and drops every capability
-    before it runs student code.
+    namespace and keeps two capabilities there: CAP_SYS_ADMIN, so that it can
+    fork each child into a new PID namespace, and CAP_SETFCAP, which the
+    kernel (since Linux 5.12) requires of a process that makes a user
+    namespace mapping the parent's uid 0, as each child does to become uid
+    1000 in a user namespace of its own. ``--uid 0`` keeps bubblewrap from
+    nesting a second user namespace (it does so to switch to another uid, and
+    for an unprivileged grader by default), which would leave the template
+    without CAP_SYS_ADMIN over its own PID namespace. Each child drops every
+    capability before it runs student code.
     """
     command = [
         str(bubblewrap.path),
@@ -138,6 +141,12 @@ def template_command(bubblewrap: Bubblewrap, layout: PythonLayout, control_fd: i
         "--new-session",
         "--cap-add",
         "CAP_SYS_ADMIN",
+        "--cap-add",
+        "CAP_SETFCAP",
+        "--uid",
+        "0",
+        "--gid",
+        "0",
         "--hostname",
         "sandbox",
         "--clearenv",
