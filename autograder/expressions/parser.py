@@ -63,6 +63,14 @@ from autograder.expressions.tokens import SQUARE_ROOT, Kind, Token, number_value
 logger = logging.getLogger(__name__)
 
 _MATCHING_CLOSE = {"(": ")", "[": "]", "{": "}"}
+_OPERATOR = Kind.OPERATOR
+_NAME = Kind.NAME
+_NUMBER = Kind.NUMBER
+_OPEN = Kind.OPEN
+_ADDITIVE = frozenset("+-")
+_MULTIPLICATIVE = frozenset("*/")
+# Token kinds after which a product goes on by implicit multiplication, or stops at a misplaced number.
+_PRODUCT_CONTINUES = frozenset((Kind.NAME, Kind.OPEN, Kind.NUMBER))
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,7 @@ class _Parser:
         return token
 
     def is_operator(self, token: Token, *symbols: str) -> bool:
-        return token.kind is Kind.OPERATOR and token.text in symbols
+        return token.kind is _OPERATOR and token.text in symbols
 
     def check_depth(self, depth: int, token: Token) -> None:
         if depth > self.limits.max_depth:
@@ -159,103 +167,117 @@ class _Parser:
             )
         raise ExpressionError(f"Unexpected '{extra.text}': an operator or the end of the answer is expected here.", extra.start)
 
+    # The methods below run once per token or node, so they read self.tokens directly instead of through peek().
+
     def parse_sum(self, depth: int) -> Node:
-        start = self.peek().start
-        terms = [self.parse_product(depth)]
+        tokens = self.tokens
+        start = tokens[self.index].start
+        first = self.parse_product(depth)
+        token = tokens[self.index]
+        if token.kind is not _OPERATOR or token.text not in _ADDITIVE:
+            return first
+        terms = [first]
         subtract = [False]
-        while self.is_operator(self.peek(), "+", "-"):
-            operator = self.advance()
-            self.expect_operand_after(operator)
+        while token.kind is _OPERATOR and token.text in _ADDITIVE:
+            self.index += 1
+            self.expect_operand_after(token)
             terms.append(self.parse_product(depth))
-            subtract.append(operator.text == "-")
-        if len(terms) == 1:
-            return terms[0]
-        return Sum(tuple(terms), tuple(subtract), span=(start, self.previous_end()))
+            subtract.append(token.text == "-")
+            token = tokens[self.index]
+        return Sum(tuple(terms), tuple(subtract), (start, tokens[self.index - 1].end))
 
     def parse_product(self, depth: int) -> Node:
-        start = self.peek().start
-        factors = [self.parse_signed(depth)]
+        tokens = self.tokens
+        start = tokens[self.index].start
+        first = self.parse_signed(depth)
+        token = tokens[self.index]
+        kind = token.kind
+        if kind not in _PRODUCT_CONTINUES and not (kind is _OPERATOR and token.text in _MULTIPLICATIVE):
+            return first
+        factors = [first]
         divide = [False]
         implicit = [False]
         while True:
-            token = self.peek()
-            if self.is_operator(token, "*", "/"):
-                self.advance()
+            if kind is _OPERATOR and token.text in _MULTIPLICATIVE:
+                self.index += 1
                 self.expect_operand_after(token)
                 factors.append(self.parse_signed(depth))
                 divide.append(token.text == "/")
                 implicit.append(False)
-            elif token.kind in (Kind.NAME, Kind.OPEN):
+            elif kind is _NAME or kind is _OPEN:
                 factors.append(self.parse_power(depth))
                 divide.append(False)
                 implicit.append(True)
-            elif token.kind is Kind.NUMBER:
-                previous = self.tokens[self.index - 1]
+            elif kind is _NUMBER:
+                previous = tokens[self.index - 1]
                 raise ExpressionError(
                     f"A number cannot follow '{previous.text}' directly: put an operator such as * or ^ between them.",
                     token.start,
                 )
             else:
                 break
-        if len(factors) == 1:
-            return factors[0]
-        span = (start, self.previous_end())
-        return Product(tuple(factors), tuple(divide), tuple(implicit), span=span)
+            token = tokens[self.index]
+            kind = token.kind
+        return Product(tuple(factors), tuple(divide), tuple(implicit), (start, tokens[self.index - 1].end))
 
     def parse_signed(self, depth: int) -> Node:
-        token = self.peek()
-        if self.is_operator(token, "+", "-"):
+        token = self.tokens[self.index]
+        if token.kind is _OPERATOR and token.text in _ADDITIVE:
             self.check_depth(depth + 1, token)
-            self.advance()
+            self.index += 1
             self.expect_operand_after(token)
             operand = self.parse_signed(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, span=(token.start, self.previous_end()))
+            return Negate(operand, (token.start, self.tokens[self.index - 1].end))
         return self.parse_power(depth)
 
     def parse_power(self, depth: int) -> Node:
-        base = self.parse_postfix(depth)
-        token = self.peek()
-        if not self.is_operator(token, "^"):
-            return base
+        """Read ``postfix ("^" exponent)?``, where ``postfix = atom "!"*``."""
+        tokens = self.tokens
+        node = self.parse_atom(depth)
+        token = tokens[self.index]
+        if token.kind is not _OPERATOR:
+            return node
+        postfix_depth = depth
+        while token.text == "!":
+            self.index += 1
+            postfix_depth += 1
+            self.check_depth(postfix_depth, token)
+            node = Factorial(node, (node.span[0], token.end))
+            token = tokens[self.index]
+            if token.kind is not _OPERATOR:
+                return node
+        if token.text != "^":
+            return node
         self.check_depth(depth + 1, token)
-        self.advance()
+        self.index += 1
         self.expect_operand_after(token)
         exponent = self.parse_exponent(depth + 1)
-        return Power(base, exponent, span=(_start(base), self.previous_end()))
+        return Power(node, exponent, (node.span[0], tokens[self.index - 1].end))
 
     def parse_exponent(self, depth: int) -> Node:
-        token = self.peek()
-        if self.is_operator(token, "+", "-"):
+        token = self.tokens[self.index]
+        if token.kind is _OPERATOR and token.text in _ADDITIVE:
             self.check_depth(depth + 1, token)
-            self.advance()
+            self.index += 1
             self.expect_operand_after(token)
             operand = self.parse_exponent(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, span=(token.start, self.previous_end()))
+            return Negate(operand, (token.start, self.tokens[self.index - 1].end))
         return self.parse_power(depth)
 
-    def parse_postfix(self, depth: int) -> Node:
-        node = self.parse_atom(depth)
-        while self.is_operator(self.peek(), "!"):
-            token = self.advance()
-            depth += 1
-            self.check_depth(depth, token)
-            node = Factorial(node, span=(_start(node), token.end))
-        return node
-
     def parse_atom(self, depth: int) -> Node:
-        token = self.peek()
-        if token.kind is Kind.NUMBER:
-            self.advance()
-            is_decimal = "." in token.text or "e" in token.text
-            value = number_value(token.text)
-            return Number(token.text, value, is_decimal, span=(token.start, token.end))
-        if token.kind is Kind.NAME:
+        token = self.tokens[self.index]
+        kind = token.kind
+        if kind is _NUMBER:
+            self.index += 1
+            text = token.text
+            return Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
+        if kind is _NAME:
             return self.parse_name(depth)
-        if token.kind is Kind.OPEN:
+        if kind is _OPEN:
             return self.parse_group(depth)
         raise self.missing_operand(token)
 
@@ -396,10 +418,6 @@ class _Parser:
         if token.kind is Kind.CLOSE:
             return ExpressionError(f"A value is missing before '{token.text}'.", token.start)
         return ExpressionError(f"A value is missing before '{token.text}'.", token.start)
-
-
-def _start(node: Node) -> int:
-    return node.span[0]
 
 
 def _count_phrase(low: int, high: int) -> str:
