@@ -67,7 +67,39 @@ def check_sizes(tree: Node, limits: Limits = DEFAULT_LIMITS) -> None:
     ``max_factorial``, and the literals of a 1000-character sum add up to
     about 50,000 digits at most.
     """
-    _fold(tree, limits)
+    _fold_outside_powers(tree, limits)
+
+
+def _fold_outside_powers(node: Node, limits: Limits) -> float | None:
+    """Fold like ``_fold``, but track digits only inside powers and factorials, and return the value.
+
+    The digit estimates matter only where a power checks them, so the
+    common tree without powers or factorials needs its values alone. Each
+    power or factorial subtree gets the full ``_fold``. Children are folded
+    before their parent, left to right, as in ``_fold``, so the first error
+    raised is the same.
+    """
+    kind = type(node)
+    if kind is Variable:
+        return None
+    if kind is Number:
+        return _number_value(node, limits)  # type: ignore[arg-type]
+    if kind is Constant:
+        return _fold(node, limits).value
+    if kind is Sum:
+        parts: tuple[Node, ...] = node.terms  # type: ignore[union-attr]
+    elif kind is Product:
+        parts = node.factors  # type: ignore[union-attr]
+    elif kind is Negate:
+        parts = (node.operand,)  # type: ignore[union-attr]
+    elif kind is Call and node.function != "factorial":  # type: ignore[union-attr]
+        parts = node.args  # type: ignore[union-attr]
+    else:
+        return _fold(node, limits).value
+    values = [_fold_outside_powers(part, limits) for part in parts]
+    if None in values:
+        return None
+    return _fold_value(node, values, limits)
 
 
 class _Folded(NamedTuple):
@@ -93,13 +125,7 @@ class _Folded(NamedTuple):
 
 def _fold(node: Node, limits: Limits) -> _Folded:
     if isinstance(node, Number):
-        try:
-            value = float(node.value)
-        except OverflowError:
-            # A 60-digit literal with exponent 300, such as 1000...0e300, is beyond any float.
-            value = math.inf
-        value = _checked(value, node, limits)
-        return _Folded(value, _fraction_digits(node.value), 0.0)
+        return _Folded(_number_value(node, limits), _fraction_digits(node.value), 0.0)
     if isinstance(node, Variable):
         return _Folded(None, 0.0, 0.0)
     if isinstance(node, Constant):
@@ -110,6 +136,15 @@ def _fold(node: Node, limits: Limits) -> _Folded:
     if isinstance(node, Power):
         _check_exact_digits(exposed + opaque, node, limits)
     return _Folded(value, exposed, opaque)
+
+
+def _number_value(node: Number, limits: Limits) -> float:
+    try:
+        value = float(node.value)
+    except OverflowError:
+        # A 60-digit literal with exponent 300, such as 1000...0e300, is beyond any float.
+        value = math.inf
+    return _checked(value, node, limits)
 
 
 def _fold_value(node: Node, values: list[float | None], limits: Limits) -> float | None:
