@@ -1,11 +1,14 @@
 """A pool of worker processes that runs tasks in parallel and survives crashed workers.
 
-Each worker runs one task at a time, so a failure is pinned on the task that
-caused it. A worker that dies (killed, out of memory, a crash in native code)
-is replaced and its task is tried once more on the fresh worker. A task that
-runs longer than ``task_seconds`` has its worker killed and replaced. Either
-way the caller gets a ``TaskFailure`` for that task and every other task
-goes on.
+Each worker runs one task at a time, in the order it received them, so a
+failure is pinned on the task that caused it. The pool keeps
+``TASKS_PER_WORKER`` tasks sent to each worker, so that a worker starts its
+next task while the parent is still handling the last result. A worker that
+dies (killed, out of memory, a crash in native code) is replaced and its task
+is tried once more on the fresh worker. A task that runs longer than
+``task_seconds`` has its worker killed and replaced. Either way the caller
+gets a ``TaskFailure`` for that task, the tasks queued behind it are sent
+again without counting as an attempt, and every other task goes on.
 
 Tasks and results cross the process boundary with ``multiprocessing``'s
 pickling. Both ends are the grader's own code, and student data travels only
@@ -38,6 +41,9 @@ Task = TypeVar("Task")
 START_SECONDS = 120.0
 STOP_SECONDS = 10.0
 ATTEMPTS_AFTER_DEATH = 2
+# Tasks sent to a worker ahead of its results: the one it runs and one that
+# waits in its pipe.
+TASKS_PER_WORKER = 2
 
 # Errors that a worker's initializer may raise for the user to fix. They are
 # raised again in the parent under the same class, so the CLI reports them as
@@ -67,17 +73,21 @@ class Completed(Generic[Task]):
 
 @dataclass
 class _Assignment:
+    """A task sent to a worker. ``started`` is when the worker began it, or None while it waits."""
+
     index: int
     task: Any
     attempt: int
-    started: float
+    started: float | None = None
 
 
 @dataclass
 class _Worker:
+    """A worker process and the tasks sent to it, the one it runs first."""
+
     process: BaseProcess
     connection: Connection
-    assignment: _Assignment | None = None
+    assignments: deque[_Assignment] = field(default_factory=deque)
     info: Any = None
 
 
@@ -155,8 +165,8 @@ class WorkerPool:
     def run(self, tasks: Iterable[Task]) -> Iterator[Completed[Task]]:
         """Run every task and yield each outcome as it completes.
 
-        Tasks are drawn from ``tasks`` only when a worker is free, so a
-        generator that builds large tasks keeps memory bounded.
+        Tasks are drawn from ``tasks`` only when a worker has room for them,
+        so a generator that builds large tasks keeps memory bounded.
         """
         if not self._workers:
             raise RuntimeError("start the pool before running tasks")
@@ -165,23 +175,28 @@ class WorkerPool:
         exhausted = False
 
         while True:
-            for worker in self._workers:
-                if worker.assignment is not None:
-                    continue
-                if retries:
-                    index, task, attempt = retries.popleft()
-                elif not exhausted:
-                    following = next(source, None)
-                    if following is None:
-                        exhausted = True
+            # One task to each worker before a second one to any, so that a
+            # short run spreads over every worker.
+            for depth in range(1, TASKS_PER_WORKER + 1):
+                for position, worker in enumerate(self._workers):
+                    if len(worker.assignments) >= depth:
                         continue
-                    index, task = following
-                    attempt = 1
-                else:
-                    continue
-                self._assign(worker, _Assignment(index, task, attempt, time.monotonic()))
+                    if retries:
+                        index, task, attempt = retries.popleft()
+                    elif not exhausted:
+                        following = next(source, None)
+                        if following is None:
+                            exhausted = True
+                            break
+                        index, task = following
+                        attempt = 1
+                    else:
+                        break
+                    if self._assign(position, _Assignment(index, task, attempt)) is None:
+                        # The worker died during an earlier task; collecting reports it.
+                        retries.appendleft((index, task, attempt))
 
-            busy = [worker for worker in self._workers if worker.assignment is not None]
+            busy = [worker for worker in self._workers if worker.assignments]
             if not busy:
                 return
 
@@ -242,22 +257,32 @@ class WorkerPool:
             raise error_class(message)
         raise RuntimeError(f"a worker process failed to start:\n{message}")
 
-    def _assign(self, worker: _Worker, assignment: _Assignment) -> None:
-        """Send a task to an idle worker, replacing the worker first if it died while idle."""
+    def _assign(self, position: int, assignment: _Assignment) -> _Worker | None:
+        """Send a task to the worker at ``position``, replacing it first if it died while idle.
+
+        Returns the worker that got the task, or None if the worker died
+        while it had other tasks: then nothing was sent.
+        """
+        worker = self._workers[position]
         try:
             worker.connection.send((assignment.index, assignment.task))
         except (BrokenPipeError, ConnectionResetError):
+            if worker.assignments:
+                return None
             logger.warning("idle worker process %s died (%s); starting another", worker.process.pid, _describe_exit(worker.process))
             worker = self._replace(worker)
             worker.connection.send((assignment.index, assignment.task))
-        worker.assignment = assignment
+        if not worker.assignments:
+            assignment.started = time.monotonic()
+        worker.assignments.append(assignment)
+        return worker
 
     def _collect(
         self, busy: list[_Worker], retries: deque[tuple[int, Any, int]]
     ) -> Iterator[Completed[Any]]:
         """Wait for the first results, deaths or timeouts among ``busy`` workers."""
         now = time.monotonic()
-        nearest = min(worker.assignment.started for worker in busy if worker.assignment) + self.task_seconds
+        nearest = min(_running(worker).started or now for worker in busy) + self.task_seconds
         waitables: list[Any] = []
         for worker in busy:
             waitables.append(worker.connection)
@@ -265,28 +290,32 @@ class WorkerPool:
         ready = set(multiprocessing.connection.wait(waitables, timeout=max(0.0, nearest - now)))
 
         for worker in busy:
-            assignment = worker.assignment
-            assert assignment is not None
+            assignment = _running(worker)
             if worker.connection in ready:
                 try:
                     index, status, payload = worker.connection.recv()
                 except (EOFError, OSError):
                     yield from self._replace_dead(worker, retries)
                     continue
-                worker.assignment = None
+                if index != assignment.index:
+                    raise RuntimeError(f"worker process {worker.process.pid} returned the result of task {index}, expected task {assignment.index}")
+                worker.assignments.popleft()
+                if worker.assignments:
+                    worker.assignments[0].started = time.monotonic()
                 if status == "ok":
                     yield Completed(index, assignment.task, value=payload)
                 else:
                     yield Completed(index, assignment.task, failure=TaskFailure("raised", payload))
             elif worker.process.sentinel in ready:
                 yield from self._replace_dead(worker, retries)
-            elif time.monotonic() - assignment.started >= self.task_seconds:
+            elif time.monotonic() - (assignment.started or now) >= self.task_seconds:
                 logger.error(
                     "task %d ran longer than %g s; killing worker process %s",
                     assignment.index,
                     self.task_seconds,
                     worker.process.pid,
                 )
+                _requeue_waiting(worker, retries)
                 self._replace(worker)
                 yield Completed(
                     assignment.index,
@@ -295,10 +324,10 @@ class WorkerPool:
                 )
 
     def _replace_dead(self, worker: _Worker, retries: deque[tuple[int, Any, int]]) -> Iterator[Completed[Any]]:
-        assignment = worker.assignment
-        assert assignment is not None
+        assignment = _running(worker)
         worker.process.join(1.0)
         how = _describe_exit(worker.process)
+        _requeue_waiting(worker, retries)
         self._replace(worker)
         if assignment.attempt < ATTEMPTS_AFTER_DEATH:
             logger.warning("worker process died (%s) during task %d; trying the task again", how, assignment.index)
@@ -318,6 +347,19 @@ class WorkerPool:
         self._await_ready(replacement)
         self._workers[self._workers.index(worker)] = replacement
         return replacement
+
+
+def _running(worker: _Worker) -> _Assignment:
+    """Return the task that a busy worker runs now: the first one sent to it that has no result yet."""
+    return worker.assignments[0]
+
+
+def _requeue_waiting(worker: _Worker, retries: deque[tuple[int, Any, int]]) -> None:
+    """Queue again the tasks that waited behind the running one, which are not to blame."""
+    waiting = list(worker.assignments)[1:]
+    worker.assignments.clear()
+    for assignment in waiting:
+        retries.append((assignment.index, assignment.task, assignment.attempt))
 
 
 def _kill(worker: _Worker) -> None:

@@ -140,3 +140,26 @@ def test_idle_worker_death_is_replaced():
     assert outcomes[0].failure is None
     assert outcomes[0].value != pid
     assert outcomes[1].value == 49
+
+
+def test_next_task_is_sent_before_the_result_is_handled():
+    with pool(1) as workers:
+        workers.start()
+        iterator = workers.run([("square", 2), ("square", 3), ("square", 4)])
+        first = next(iterator)
+        waiting = [assignment.index for assignment in workers._workers[0].assignments]
+        rest = list(iterator)
+    assert first.value == 4
+    assert waiting == [1]
+    assert [outcome.value for outcome in rest] == [9, 16]
+
+
+def test_tasks_waiting_behind_a_dying_task_still_run():
+    with pool(1) as workers:
+        workers.start()
+        outcomes = {outcome.index: outcome for outcome in workers.run([("exit", None), ("square", 6), ("square", 7)])}
+    failure = outcomes[0].failure
+    assert failure is not None
+    assert failure.kind == "died"
+    assert outcomes[1].value == 36
+    assert outcomes[2].value == 49
