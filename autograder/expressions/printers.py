@@ -50,80 +50,101 @@ _LATEX_FUNCTIONS: Mapping[str, str] = MappingProxyType(
 )
 
 
+_ATOMS = frozenset((Number, Variable, Constant, Call))
+_SUM_OR_NEGATE = frozenset((Sum, Negate))
+_SUM_OR_PRODUCT = frozenset((Sum, Product))
+# Node types printed without brackets as the base of a power or the operand of '!'.
+_PLAIN_BASES = frozenset((Number, Variable, Constant, Call, Factorial))
+_PLAIN_EXPONENTS = frozenset((Number, Variable, Constant, Call, Power))
+
+
 def _is_atom(node: Node) -> bool:
-    return isinstance(node, (Number, Variable, Constant, Call))
+    return type(node) in _ATOMS
 
 
 def to_text(node: Node) -> str:
     """Print ``node`` as plain text with ``*``, ``/``, ``^`` and minimal brackets."""
-    if isinstance(node, Number):
-        return node.text
-    if isinstance(node, (Variable, Constant)):
-        return node.name
-    if isinstance(node, Call):
-        return f"{node.function}({', '.join(to_text(arg) for arg in node.args)})"
-    if isinstance(node, Negate):
-        return "-" + _text_wrapped(node.operand, isinstance(node.operand, (Sum, Negate)))
-    if isinstance(node, Sum):
-        pieces = [_text_wrapped(node.terms[0], False)]
-        for term, subtract in zip(node.terms[1:], node.subtract[1:]):
-            wrap = isinstance(term, (Sum, Negate))
-            pieces.append((" - " if subtract else " + ") + _text_wrapped(term, wrap))
-        return "".join(pieces)
-    if isinstance(node, Product):
+    kind = type(node)
+    if kind is Number:
+        return node.text  # type: ignore[union-attr]
+    if kind is Variable or kind is Constant:
+        return node.name  # type: ignore[union-attr]
+    if kind is Product:
         pieces = []
-        for index, (factor, divide) in enumerate(zip(node.factors, node.divide)):
-            wrap = isinstance(factor, (Sum, Product)) or (isinstance(factor, Negate) and index > 0)
+        divide = node.divide  # type: ignore[union-attr]
+        for index, factor in enumerate(node.factors):  # type: ignore[union-attr]
+            factor_kind = type(factor)
             if index > 0:
-                pieces.append("/" if divide else "*")
-            pieces.append(_text_wrapped(factor, wrap))
+                pieces.append("/" if divide[index] else "*")
+            if factor_kind in _SUM_OR_PRODUCT or (factor_kind is Negate and index > 0):
+                pieces.append("(" + to_text(factor) + ")")
+            else:
+                pieces.append(to_text(factor))
         return "".join(pieces)
-    if isinstance(node, Power):
-        base = _text_wrapped(node.base, not (_is_atom(node.base) or isinstance(node.base, Factorial)))
-        exponent_is_plain = _is_atom(node.exponent) or isinstance(node.exponent, Power)
-        return f"{base}^{_text_wrapped(node.exponent, not exponent_is_plain)}"
+    if kind is Sum:
+        terms = node.terms  # type: ignore[union-attr]
+        subtract = node.subtract  # type: ignore[union-attr]
+        pieces = [to_text(terms[0])]
+        for index in range(1, len(terms)):
+            term = terms[index]
+            pieces.append(" - " if subtract[index] else " + ")
+            pieces.append("(" + to_text(term) + ")" if type(term) in _SUM_OR_NEGATE else to_text(term))
+        return "".join(pieces)
+    if kind is Call:
+        return node.function + "(" + ", ".join([to_text(arg) for arg in node.args]) + ")"  # type: ignore[union-attr]
+    if kind is Power:
+        base = _text_wrapped(node.base, type(node.base) not in _PLAIN_BASES)  # type: ignore[union-attr]
+        exponent = node.exponent  # type: ignore[union-attr]
+        return base + "^" + _text_wrapped(exponent, type(exponent) not in _PLAIN_EXPONENTS)
+    if kind is Negate:
+        return "-" + _text_wrapped(node.operand, type(node.operand) in _SUM_OR_NEGATE)  # type: ignore[union-attr]
     assert isinstance(node, Factorial)
-    return _text_wrapped(node.operand, not (_is_atom(node.operand) or isinstance(node.operand, Factorial))) + "!"
+    return _text_wrapped(node.operand, type(node.operand) not in _PLAIN_BASES) + "!"
 
 
 def _text_wrapped(node: Node, wrap: bool) -> str:
     text = to_text(node)
-    return f"({text})" if wrap else text
+    return "(" + text + ")" if wrap else text
 
 
 def to_latex(node: Node) -> str:
     """Print ``node`` as LaTeX math (without ``$`` delimiters)."""
-    if isinstance(node, Number):
-        return _latex_number(node.text)
-    if isinstance(node, Variable):
-        return latex_name(node.name)
-    if isinstance(node, Constant):
-        return "e" if node.name == "e" else r"\pi"
-    if isinstance(node, Call):
-        return _latex_call(node)
-    if isinstance(node, Negate):
-        return "-" + _latex_wrapped(node.operand, isinstance(node.operand, (Sum, Negate)))
-    if isinstance(node, Sum):
-        pieces = [_latex_wrapped(node.terms[0], False)]
-        for term, subtract in zip(node.terms[1:], node.subtract[1:]):
-            wrap = isinstance(term, (Sum, Negate))
-            pieces.append((" - " if subtract else " + ") + _latex_wrapped(term, wrap))
+    kind = type(node)
+    if kind is Number:
+        return _latex_number(node.text)  # type: ignore[union-attr]
+    if kind is Variable:
+        return latex_name(node.name)  # type: ignore[union-attr]
+    if kind is Product:
+        return _latex_product(node)  # type: ignore[arg-type]
+    if kind is Sum:
+        terms = node.terms  # type: ignore[union-attr]
+        subtract = node.subtract  # type: ignore[union-attr]
+        pieces = [to_latex(terms[0])]
+        for index in range(1, len(terms)):
+            term = terms[index]
+            pieces.append(" - " if subtract[index] else " + ")
+            pieces.append(_latex_wrapped(term, type(term) in _SUM_OR_NEGATE))
         return "".join(pieces)
-    if isinstance(node, Product):
-        return _latex_product(node)
-    if isinstance(node, Power):
+    if kind is Call:
+        return _latex_call(node)  # type: ignore[arg-type]
+    if kind is Constant:
+        return "e" if node.name == "e" else r"\pi"  # type: ignore[union-attr]
+    if kind is Negate:
+        return "-" + _latex_wrapped(node.operand, type(node.operand) in _SUM_OR_NEGATE)  # type: ignore[union-attr]
+    if kind is Power:
         # \sin\left(x\right)^{2} would read as sin(x^2), so a function call gets brackets,
         # except sqrt and abs, whose LaTeX already encloses the argument.
-        is_call = isinstance(node.base, Call) and node.base.function not in ("sqrt", "abs", "factorial")
-        base = _latex_wrapped(node.base, is_call or not (_is_atom(node.base) or isinstance(node.base, Factorial)))
-        return f"{base}^{{{to_latex(node.exponent)}}}"
+        base = node.base  # type: ignore[union-attr]
+        is_call = type(base) is Call and base.function not in ("sqrt", "abs", "factorial")
+        wrapped = _latex_wrapped(base, is_call or type(base) not in _PLAIN_BASES)
+        return wrapped + "^{" + to_latex(node.exponent) + "}"  # type: ignore[union-attr]
     assert isinstance(node, Factorial)
     return _latex_wrapped(node.operand, not isinstance(node.operand, (Number, Variable, Constant))) + "!"
 
 
 def _latex_wrapped(node: Node, wrap: bool) -> str:
     latex = to_latex(node)
-    return rf"\left({latex}\right)" if wrap else latex
+    return r"\left(" + latex + r"\right)" if wrap else latex
 
 
 def _latex_number(text: str) -> str:
