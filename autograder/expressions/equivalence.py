@@ -16,13 +16,16 @@ The rule, applied entry by entry at every sample point:
   explain) is re-evaluated with 30 digits in ``precise.py``. That separates
   overflow and rounding (``exp(z)/(1+exp(z))`` at z = 800) from a real domain
   problem (``2*log(x)`` at x < 0, which makes the answer wrong) and from a
-  real difference. A difference found with 30 digits counts only if it
-  stays with 30 more digits than the largest intermediate value has, so the
-  cancellation of terms near 10^253 is not taken for a difference. One check
+  real difference. A difference found with 30 digits is re-evaluated with
+  30 more digits than the largest intermediate value has: it counts if it
+  stays, and the point matches if the answer is then within the tolerance,
+  so the cancellation of terms near 10^253 is not taken for a difference
+  and needs no symbolic check. One check
   visits at most ``MAX_PRECISE_NODES`` tree nodes this way
   (``PreciseBudget``); points beyond that stay unsettled.
 - Only when points stay unsettled (values beyond about 10^434294, a
-  difference that more digits do not confirm, or the budget spent), or when the target is defined at fewer than
+  difference that more digits neither confirm nor remove, or the budget
+  spent), or when the target is defined at fewer than
   ``MIN_DEFINED_POINTS`` points, does SymPy try to prove the difference zero,
   in a child process under a time and memory limit (``symbolic.py``).
 - If SymPy proves it, the answer is equal. Otherwise an answer that is too
@@ -339,33 +342,43 @@ def _settle_precisely(
             digits = precise.DIGITS + max(answer_scale, target_scale, precise.DIGITS)
             cost = (answer_size + target.size) * math.ceil(digits / precise.DIGITS)
             if digits <= MAX_CONFIRMATION_DIGITS and budget.spend(cost):
-                if _confirmed_difference(tree, target.tree, env, answer_value - target_value, tolerance, digits):
+                recheck = _recheck(tree, target.tree, env, answer_value - target_value, tolerance, digits)
+                if recheck == "different":
                     return Comparison("different", point, "precise")
+                if recheck == "close":
+                    continue
             unsettled.append(point)
             break
     return _Unsettled(overflow, tuple(unsettled))
 
 
-def _confirmed_difference(
+def _recheck(
     tree: Node, target: Node, env: dict[str, float], difference: Any, tolerance: Tolerance, digits: int
-) -> bool:
-    """Tell whether a difference found with 30 digits is still there with ``digits`` digits.
+) -> Literal["different", "close", "unsettled"]:
+    """Re-evaluate a difference found with 30 digits with ``digits`` digits, and classify it.
 
     Cancellation can lose all 30 digits: in ``e^-z + (z+1)^300 -
     (z+1)^299*(z+1)`` the first term lies far below the last digit of the
     others, which are near 10^253. The caller asks for 30 digits more than
-    the largest intermediate's decimal exponent, which keeps such a term.
-    A real difference is the same at both precisions.
+    the largest intermediate's decimal exponent, which keeps such a term,
+    so both values are then accurate to about 30 digits after the decimal
+    point. Returns ``"close"`` when the two values are within the tolerance
+    at that precision (the 30-digit difference was rounding), and
+    ``"different"`` when the difference is the same at both precisions, as
+    a real difference is. Anything else, such as a value too large even
+    now, is ``"unsettled"``.
     """
     from autograder.expressions import precise
 
     answer_value = precise.evaluate_at(tree, env, digits)
     target_value = precise.evaluate_at(target, env, digits)
     if isinstance(answer_value, str) or isinstance(target_value, str):
-        return False
+        return "unsettled"
     if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
-        return False
-    return precise.close_enough(answer_value - target_value, difference, tolerance.rtol, tolerance.atol)
+        return "close"
+    if precise.close_enough(answer_value - target_value, difference, tolerance.rtol, tolerance.atol):
+        return "different"
+    return "unsettled"
 
 
 def tree_size(tree: Node) -> int:

@@ -162,12 +162,27 @@ def test_overflow_that_sympy_cancels_is_equal() -> None:
 
 def test_cancellation_beyond_30_digits_is_not_a_difference() -> None:
     # (z+1)^300 is near 10^253, so with 30 digits the first term is lost and the answer reads 0.
+    # With 283 digits the first term is kept and matches the reference, so no symbolic check is needed.
     answer = "e^-z/(1+e^-z)^2 + (z+1)^300 - (z+1)^299*(z+1)"
-    comparison = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]})
+    comparison = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None)
     assert comparison.outcome == "equal"
-    assert comparison.method == "symbolic"
-    without_symbolic = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None)
-    assert without_symbolic.outcome == "undecided"
+    assert comparison.method == "precise"
+
+
+def test_cancellation_hiding_a_difference_is_never_equal() -> None:
+    # The same cancellation hides a real difference of 1e-3 from floats and from 30 digits where z >= 3.
+    # More digits show the difference but do not repeat the 30-digit one, so the point stays unsettled.
+    answer = "e^-z/(1+e^-z)^2 + 1e-3 + (z+1)^300 - (z+1)^299*(z+1)"
+    comparison = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [3, 6]}, symbolic_time_limit=None)
+    assert comparison.outcome == "undecided"
+
+
+def test_cancellation_without_budget_is_undecided() -> None:
+    answer = "e^-z/(1+e^-z)^2 + (z+1)^300 - (z+1)^299*(z+1)"
+    comparison = compare_texts(
+        answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None, budget=PreciseBudget(0)
+    )
+    assert comparison.outcome == "undecided"
 
 
 def test_overflow_without_symbolic_check() -> None:
