@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import time
 import traceback
@@ -127,9 +128,17 @@ class WorkerPool:
         self.functions = functions
         self.task_seconds = task_seconds
         self._context: BaseContext = multiprocessing.get_context(start_method)
+        # A replacement starts while the parent may run other threads (a
+        # progress bar's), and forking a process with threads can leave a
+        # lock held forever in the child, so replacements are never forked.
+        self._replacement_context: BaseContext = multiprocessing.get_context(
+            "spawn" if start_method == "fork" else start_method
+        )
         if start_method == "forkserver" and preload:
             self._context.set_forkserver_preload(list(preload))  # type: ignore[attr-defined]
         self._workers: list[_Worker] = []
+        # Descriptors of the parent's ends of the workers' pipes.
+        self._parent_ends: set[int] = set()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -149,7 +158,7 @@ class WorkerPool:
         error again if it was a user error (a changed spec, no sandbox), or
         ``RuntimeError`` with the worker's traceback otherwise.
         """
-        pending = [self._spawn() for _ in range(self.jobs)]
+        pending = [self._spawn(self._context) for _ in range(self.jobs)]
         try:
             for worker in pending:
                 self._await_ready(worker)
@@ -220,20 +229,27 @@ class WorkerPool:
             if worker.process.is_alive():
                 logger.warning("worker process %s did not stop within %g s; killing it", worker.process.pid, STOP_SECONDS)
                 _kill(worker)
-            worker.connection.close()
+            self._close_connection(worker)
 
     # Internals
 
-    def _spawn(self) -> _Worker:
-        parent_end, child_end = self._context.Pipe(duplex=True)
-        process = self._context.Process(  # type: ignore[attr-defined]
+    def _spawn(self, context: BaseContext) -> _Worker:
+        parent_end, child_end = context.Pipe(duplex=True)
+        # A forked child inherits the parent's end of its own pipe and of
+        # every other worker's; it must close them, or it would never see
+        # end-of-file when the parent dies.
+        inherited = (
+            [parent_end.fileno(), *self._parent_ends] if context.get_start_method() == "fork" else []
+        )
+        process = context.Process(  # type: ignore[attr-defined]
             target=_worker_main,
-            args=(child_end, self.functions),
+            args=(child_end, self.functions, inherited),
             name="autograder-worker",
             daemon=True,
         )
         process.start()
         child_end.close()
+        self._parent_ends.add(parent_end.fileno())
         return _Worker(process, parent_end)
 
     def _await_ready(self, worker: _Worker) -> None:
@@ -340,10 +356,14 @@ class WorkerPool:
             failure=TaskFailure("died", f"the grader's worker process died twice on this submission ({how})"),
         )
 
+    def _close_connection(self, worker: _Worker) -> None:
+        self._parent_ends.discard(worker.connection.fileno())
+        worker.connection.close()
+
     def _replace(self, worker: _Worker) -> _Worker:
         _kill(worker)
-        worker.connection.close()
-        replacement = self._spawn()
+        self._close_connection(worker)
+        replacement = self._spawn(self._replacement_context)
         self._await_ready(replacement)
         self._workers[self._workers.index(worker)] = replacement
         return replacement
@@ -381,8 +401,17 @@ def _describe_exit(process: BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def _worker_main(connection: Connection, functions: WorkerFunctions) -> None:
-    """Serve tasks over ``connection`` until the parent sends None or goes away."""
+def _worker_main(connection: Connection, functions: WorkerFunctions, inherited: list[int]) -> None:
+    """Serve tasks over ``connection`` until the parent sends None or goes away.
+
+    ``inherited`` lists the descriptors of the parent's pipe ends that a
+    forked worker holds copies of; they are closed first.
+    """
+    for fd in inherited:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     # Ctrl-C reaches the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -81,11 +81,16 @@ class BarProgress:
             _FailedColumn(),
             console=console,
         )
-        self._progress.start()
+        self._started = False
         self._task: TaskID | None = None
         self._failed = 0
 
     def start_phase(self, label: str, total: int) -> None:
+        # The bar's refresh thread starts only now, after the batch has
+        # forked its worker processes.
+        if not self._started:
+            self._progress.start()
+            self._started = True
         self._failed = 0
         self._task = self._progress.add_task(label, total=total, failed=0)
 

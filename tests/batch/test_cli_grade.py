@@ -153,11 +153,18 @@ def test_killed_run_resumes_identically(tmp_path):
     deadline = time.monotonic() + 120
     while recorded_rows(gradebook) < 4 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    workers = child_processes(process.pid)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     killed_at = recorded_rows(gradebook)
     assert 4 <= killed_at < KILL_CLASS_SIZE
     assert not resumed.exists()
+    # The workers notice that the parent is gone and exit by themselves.
+    assert len(workers) == 2
+    deadline = time.monotonic() + 60
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in workers)
 
     completed = subprocess.run(
         command(spec, submissions, gradebook, resumed, "--no-sandbox"),
@@ -168,6 +175,20 @@ def test_killed_run_resumes_identically(tmp_path):
     assert recorded_rows(gradebook) == KILL_CLASS_SIZE
     assert output_files(resumed) == output_files(clean)
     assert len(output_files(clean)) == KILL_CLASS_SIZE + 3
+
+
+def child_processes(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    return [int(child) for child in children.split()]
+
+
+def running(pid: int) -> bool:
+    """Return whether ``pid`` is a live process; a zombie waiting for its new parent counts as ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def sandbox_available_or_skip() -> None:
