@@ -85,6 +85,7 @@ class ExpressionChecker(Checker):
         self.points: SamplePoints = self._draw_points(reference)
         self.reference = self._build_target(reference, "reference answer", (answer_key,))
         self.reference_band = build_band(self.reference, self.tolerance)
+        self.reference_variables = variables_in(self.reference.tree)
         self.mistakes = tuple(
             self._build_mistake(index, mistake.answer, mistake.feedback)
             for index, mistake in enumerate(part.mistakes)
@@ -354,7 +355,8 @@ class ExpressionChecker(Checker):
         """Describe the comparison's sample point as `` at z = 0.5``, or return "" if there is none to show."""
         if comparison.point is None or not self.part.variables:
             return ""
-        shown = tuple(name for name in self.part.variables if name in parsed.variables | variables_in(self.reference.tree))
+        used = parsed.variables | self.reference_variables
+        shown = tuple(name for name in self.part.variables if name in used)
         if not shown:
             return ""
         return f" at {self.points.describe(comparison.point, shown)}"

@@ -129,17 +129,16 @@ class NameTable:
         self._variable_keys: dict[str, str] = {}
         for name in self.variables:
             self._variable_keys.setdefault(name_key(name), name)
+        # Every name this part accepts, resolved once: variables win over functions, functions over constants.
+        self._resolved: dict[str, Resolved] = {
+            **{key: Resolved("constant", constant) for key, constant in CONSTANTS.items()},
+            **{key: Resolved("function", info.name, info) for key, info in FUNCTIONS.items()},
+            **{key: Resolved("variable", name) for key, name in self._variable_keys.items()},
+        }
 
     def resolve(self, key: str) -> Resolved | None:
         """Return what ``key`` names, or ``None`` for an unknown name."""
-        if key in self._variable_keys:
-            return Resolved("variable", self._variable_keys[key])
-        if key in FUNCTIONS:
-            info = FUNCTIONS[key]
-            return Resolved("function", info.name, info)
-        if key in CONSTANTS:
-            return Resolved("constant", CONSTANTS[key])
-        return None
+        return self._resolved.get(key)
 
     def unknown_name_message(self, text: str, key: str, *, typed: str = "") -> str:
         """Describe an unknown or forbidden name, with a suggestion when one is close.

@@ -106,16 +106,17 @@ Node = Number | Variable | Constant | Call | Negate | Sum | Product | Power | Fa
 
 def children(node: Node) -> tuple[Node, ...]:
     """Return the direct subtrees of ``node``."""
-    if isinstance(node, Call):
-        return node.args
-    if isinstance(node, (Negate, Factorial)):
-        return (node.operand,)
-    if isinstance(node, Sum):
-        return node.terms
-    if isinstance(node, Product):
-        return node.factors
-    if isinstance(node, Power):
-        return (node.base, node.exponent)
+    kind = type(node)
+    if kind is Product:
+        return node.factors  # type: ignore[union-attr]
+    if kind is Sum:
+        return node.terms  # type: ignore[union-attr]
+    if kind is Call:
+        return node.args  # type: ignore[union-attr]
+    if kind is Power:
+        return (node.base, node.exponent)  # type: ignore[union-attr]
+    if kind is Negate or kind is Factorial:
+        return (node.operand,)  # type: ignore[union-attr]
     return ()
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
@@ -80,7 +81,7 @@ class Expression:
     text: str
     tree: Node
 
-    @property
+    @cached_property
     def variables(self) -> frozenset[str]:
         return variables_in(self.tree)
 
