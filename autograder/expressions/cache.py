@@ -12,6 +12,7 @@ from autograder.expressions.tokens import SPACES
 Value = TypeVar("Value")
 
 _SPACE_RUN = re.compile("[" + re.escape("".join(sorted(SPACES))) + "]+")
+_ASCII_SPACE_OTHER_THAN_BLANK = re.compile("[" + re.escape("".join(sorted(char for char in SPACES if char.isascii() and char != " "))) + "]")
 
 
 def normalize_answer(text: str) -> str:
@@ -32,6 +33,9 @@ def normalize_answer(text: str) -> str:
     """
     if len(text) > DEFAULT_LIMITS.max_length:
         return text
+    if text.isascii() and "  " not in text and not _ASCII_SPACE_OTHER_THAN_BLANK.search(text):
+        # Only single ASCII spaces: nothing to collapse, which is the usual case.
+        return text.strip(" ")
     return _SPACE_RUN.sub(" ", text).strip(" ")
 
 

@@ -177,7 +177,7 @@ class Band:
         if self.rows is not None:
             values = values[self.rows]
         # NaN and inf fail the comparison, because every allowed value is finite.
-        return bool((np.abs(values - self.reference) <= self.allowed).all())
+        return bool((abs(values - self.reference) <= self.allowed).all())
 
 
 def build_band(target: Target, tolerance: Tolerance) -> Band | None:

@@ -109,9 +109,14 @@ class _Evaluator:
     def run(self, node: Node) -> Array:
         kind = type(node)
         if kind is Number:
-            return np.float64(node.value)  # type: ignore[union-attr]
+            # The same correctly rounded division as Fraction.__float__, without its call.
+            value = node.value  # type: ignore[union-attr]
+            return np.float64(value.numerator / value.denominator)
         if kind is Variable:
-            return np.asarray(self.env[node.name], dtype=float)  # type: ignore[union-attr]
+            values = self.env[node.name]  # type: ignore[union-attr]
+            if type(values) is np.ndarray and values.dtype == np.float64:
+                return values
+            return np.asarray(values, dtype=float)
         if kind is Product:
             return self.product(node)  # type: ignore[arg-type]
         if kind is Sum:

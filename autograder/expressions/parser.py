@@ -292,9 +292,9 @@ class _Parser:
             raise ExpressionError(message, token.start)
         span = (token.start, token.end)
         if resolved.kind == "variable":
-            return Variable(resolved.name, span=span)
+            return Variable(resolved.name, span)
         if resolved.kind == "constant":
-            return Constant(resolved.name, span=span)  # type: ignore[arg-type]
+            return Constant(resolved.name, span)  # type: ignore[arg-type]
         assert resolved.function is not None
         return self.parse_call(token, resolved.function, depth)
 

@@ -9,6 +9,7 @@ student can check the reading against what they meant: ``1/2x`` prints as
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
 from autograder.expressions.nodes import (
@@ -179,7 +180,8 @@ def _latex_product(node: Product) -> str:
 
 
 def _is_one(node: Node) -> bool:
-    return isinstance(node, Number) and node.value == 1
+    # Comparing numerator and denominator avoids Fraction.__eq__, which is slow.
+    return type(node) is Number and node.value.numerator == 1 and node.value.denominator == 1  # type: ignore[union-attr]
 
 
 def _latex_factors(factors: list[Node]) -> str:
@@ -192,6 +194,8 @@ def _latex_factors(factors: list[Node]) -> str:
     return r" \cdot ".join(pieces)
 
 
+# Only declared variable names reach this function, so the cache holds a few entries per spec.
+@lru_cache(maxsize=1024)
 def latex_name(name: str) -> str:
     """Print a variable name: ``x_1`` as ``x_{1}``, ``sigma`` as ``\\sigma``, ``w01`` as ``w_{01}``."""
     if "_" in name:
