@@ -190,9 +190,9 @@ class Runner:
             "functions": functions,
         }
 
-        session = _Session(template, limits, worker_limits, capture)
+        session = _Session(template, limits, worker_limits, capture, load_message)
         try:
-            import_outcome = session.load(load_message, _remaining(deadline, limits.call_seconds))
+            import_outcome = session.load(_remaining(deadline, limits.call_seconds))
             if not import_outcome.ok:
                 note = f"not run, because {module} did not import"
                 outcomes = tuple(CallOutcome("not_run", message=note) for _ in calls)
@@ -213,9 +213,9 @@ class Runner:
                     continue
                 if current is None:
                     restarts += 1
-                    current = _Session(template, limits, worker_limits, capture)
+                    current = _Session(template, limits, worker_limits, capture, load_message)
                     session = current
-                    reload = current.load(load_message, _remaining(deadline, limits.call_seconds))
+                    reload = current.load(_remaining(deadline, limits.call_seconds))
                     if not reload.ok:
                         outcomes_list.append(
                             CallOutcome(
@@ -270,7 +270,12 @@ class _Failure:
 
 
 class _Session:
-    """One child process: its channel, its output pipe and the request protocol."""
+    """One child process: its channel, its output pipe and the request protocol.
+
+    The ``load`` message is sent with the start of the child, before its
+    ``ready`` record arrives, so that the child finds it waiting as soon as it
+    is confined. The child reads nothing before that.
+    """
 
     def __init__(
         self,
@@ -278,6 +283,7 @@ class _Session:
         limits: SandboxLimits,
         worker_limits: dict[str, Any],
         capture: OutputCapture,
+        load_message: dict[str, Any],
     ) -> None:
         self.template = template
         self.limits = limits
@@ -293,6 +299,9 @@ class _Session:
         self._selector.register(self.handle.channel, selectors.EVENT_READ, "channel")
         self._channel_events = selectors.EVENT_READ
         self._selector.register(self.handle.output_fd, selectors.EVENT_READ, "output")
+        self._load_message = load_message
+        self._load_nonce = secrets.token_hex(16)
+        self._outgoing = memoryview(codec.pack_frame({**load_message, "nonce": self._load_nonce}))
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
@@ -301,7 +310,7 @@ class _Session:
         Raises ``TemplateBroken`` when the child could not confine itself,
         which is a failure of the sandbox, not of the student.
         """
-        reply = self._exchange(None, READY_SECONDS)
+        reply = self._await(None, time.monotonic() + READY_SECONDS)
         if isinstance(reply, dict) and reply.get("type") == "ready":
             return
         self.close()
@@ -313,9 +322,11 @@ class _Session:
             detail = _summary(reply)
         raise TemplateBroken(f"a sandbox child could not be set up: {detail}. Output: {self.capture.text()[-2000:]}")
 
-    def load(self, message: dict[str, Any], seconds: float) -> ImportOutcome:
+    def load(self, seconds: float) -> ImportOutcome:
+        """Wait up to ``seconds`` for the reply to the ``load`` message sent at the start."""
+        message = self._load_message
         started = time.monotonic()
-        reply = self._exchange(message, seconds)
+        reply = self._await(self._load_nonce, started + seconds)
         elapsed = time.monotonic() - started
         if isinstance(reply, _Failure):
             self.usable = False
@@ -425,19 +436,6 @@ class _Session:
             self._selector.close()
             self.handle.channel.close()
             os.close(self.handle.output_fd)
-
-    def _exchange(self, message: dict[str, Any] | None, seconds: float) -> dict[str, Any] | _Failure:
-        """Send one request and wait up to ``seconds`` for the one reply that carries its nonce.
-
-        With ``message`` None, send nothing and wait for the child's ``ready`` record.
-        """
-        if self._replies or self.reader.pending:
-            return _Failure("invalid", "unexpected data arrived on the result channel before the request")
-        nonce: str | None = None
-        if message is not None:
-            nonce = secrets.token_hex(16)
-            self._outgoing = memoryview(codec.pack_frame({**message, "nonce": nonce}))
-        return self._await(nonce, time.monotonic() + seconds)
 
     def _await(self, nonce: str | None, deadline: float) -> dict[str, Any] | _Failure:
         """Send what is still outgoing and return the next reply, which must carry ``nonce``.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import platform
 import struct
 
@@ -214,14 +215,27 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+@functools.lru_cache(maxsize=None)
+def filter_for_this_machine(*, allow_processes: bool) -> bytes:
+    """Return ``build_filter`` for this machine, built once per process.
+
+    The template calls it before forking, so that children get the program
+    without building it again.
+    """
+    return build_filter(platform.machine(), allow_processes=allow_processes)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
 def install(*, allow_processes: bool) -> None:
     """Set no_new_privs and install the filter on the calling thread.
 
     Threads created afterwards inherit the filter. Raises ``OSError`` if the
     kernel rejects either step.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
-    program = build_filter(platform.machine(), allow_processes=allow_processes)
+    libc = _libc
+    program = filter_for_this_machine(allow_processes=allow_processes)
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         code = ctypes.get_errno()
         raise OSError(code, f"prctl(PR_SET_NO_NEW_PRIVS) failed: {errno.errorcode.get(code, code)}")

@@ -84,7 +84,7 @@ class _Template:
     """What the template process needs to start a child.
 
     ``pid_namespace`` is a descriptor of the template's own PID namespace and
-    ``lifeline`` a pipe whose write end only the template holds; both are
+    ``lifeline`` a pipe whose write end only the template keeps open; both are
     None without isolation.
     """
 
@@ -116,6 +116,9 @@ def serve_template(config: dict[str, Any]) -> None:
         pid_namespace=os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC) if isolate else None,
         lifeline=os.pipe() if isolate else None,
     )
+    if template.seccomp is not None:
+        for allow_processes in (False, True):
+            template.seccomp.filter_for_this_machine(allow_processes=allow_processes)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     # Objects that exist now are never collected, so the garbage collector of
     # a child does not write to (and so copy) the pages it shares with this
@@ -322,7 +325,7 @@ def run_child(call_fd: int, output_fd: int, limits: dict[str, Any], work_folder:
 def _check_lifeline(template: _Template) -> None:
     """Have the kernel kill this child when the template exits, and exit now if it already has.
 
-    Only the template holds the write end of the lifeline pipe, so the read
+    Only the template keeps the write end of the lifeline pipe open, so the read
     end shows end-of-file exactly when the template is gone.
     """
     if template.isolation is None or template.lifeline is None:
