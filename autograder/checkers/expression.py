@@ -365,6 +365,12 @@ class ExpressionChecker(Checker):
         where = self._where(comparison, parsed)
         if comparison.outcome == "undefined":
             return f"Your answer is undefined{where or ' somewhere'}, where the correct expression has a value. Check for logarithms, roots or divisions that are only defined for part of the domain."
+        if comparison.outcome == "overflow" and comparison.method == "precise":
+            return (
+                f"Your answer cannot be evaluated{where or ' at some points'}: it grows beyond about 10^434294, "
+                f"too large even for the grader's {DIGITS}-digit arithmetic, and far larger than the correct "
+                "expression there. Rewrite it so that no part of it grows that large."
+            )
         if comparison.outcome == "overflow":
             return (
                 f"Your answer cannot be evaluated{where or ' at some points'}: part of it grows beyond about 10^434294, "

@@ -31,6 +31,9 @@ The rule, applied entry by entry at every sample point:
 - If SymPy proves it, the answer is equal. Otherwise an answer that is too
   large to evaluate at a point is ``"overflow"``, and one whose points stayed
   unsettled for another reason is ``"undecided"``. Neither is ever equal.
+  An answer that 30-digit evaluation shows to be beyond about 10^434294 at
+  a point where the target is not (``exp(exp(exp(z)))`` where z > 2.6) is
+  ``"overflow"`` at once, without SymPy, because it cannot be equal.
 """
 
 from __future__ import annotations
@@ -330,7 +333,10 @@ def _settle_precisely(
             if isinstance(answer_value, str):
                 if answer_value == "undefined" and not isinstance(target_value, str):
                     return Comparison("undefined", point, "precise")
-                if answer_value == "unresolved" and overflow is None:
+                if answer_value == "huge" and not isinstance(target_value, str):
+                    # At least 2^64 times any value that 30 digits can hold, so it cannot be within the tolerance.
+                    return Comparison("overflow", point, "precise")
+                if answer_value in ("unresolved", "huge") and overflow is None:
                     overflow = point
                 unsettled.append(point)
                 break

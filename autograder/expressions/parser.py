@@ -25,8 +25,9 @@ the attacker wants to run code, read data, or hang or crash the grader.
   ``factorial(10**9)`` and ``((123/124)^1000)^1000`` are rejected without
   being computed. Numeric evaluation uses floats, where overflow gives
   ``inf`` rather than a hang. The 30-digit re-evaluation in ``precise.py``
-  gives up on values beyond about 10^434294, and one check visits at most
-  ``equivalence.MAX_PRECISE_NODES`` nodes with it. SymPy runs in a forked
+  gives up on values beyond about 10^434294, except that ``exp`` of a
+  larger argument is kept as a sign and a size without digits, and one
+  check visits at most ``equivalence.MAX_PRECISE_NODES`` nodes with it. SymPy runs in a forked
   child with CPU-time and address-space limits, which is killed after a
   wall-clock time limit, because one SymPy call can spend minutes inside
   a single C operation.

@@ -6,13 +6,19 @@ tolerance, at a point where the reference is defined. The semantics match
 exponent range that does not overflow. Values whose size passes
 ``_MAX_LOG_MAGNITUDE`` (about 10^434294) stop the evaluation as unresolved,
 so a tower such as ``exp(exp(exp(z)))`` cannot make mpmath build a number
-with billions of digits. mpmath is imported on first use.
+with billions of digits. The one exception is ``exp`` of a large argument,
+which becomes a ``_Huge`` value (its sign and size, no digits), because a
+few exact rules apply to it: zero times it is zero, a much smaller term
+does not change its sign, and it differs from every value below the
+limit. Anything else done with it is unresolved. mpmath is imported on
+first use.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from autograder.expressions.nodes import (
@@ -35,8 +41,26 @@ DIGITS = 30
 _MAX_LOG_MAGNITUDE = 1e6
 _MAX_LOG2_MAGNITUDE = _MAX_LOG_MAGNITUDE / math.log(2)
 
+# A _Huge value must exceed every value below the limit by this factor (as a power of 2), so
+# that adding such a value cannot change its sign and it cannot be within any tolerance of one.
+_HUGE_MARGIN_LOG2 = 64
+
 Undefined = Literal["undefined"]
 Unresolved = Literal["unresolved"]
+# A finite real value too large to evaluate, whose size alone shows it differs from any value below the limit.
+Huge = Literal["huge"]
+
+
+@dataclass(frozen=True)
+class _Huge:
+    """A finite real value beyond the size limit: its sign and about log2 of its size.
+
+    ``log2`` exceeds ``_MAX_LOG2_MAGNITUDE + _HUGE_MARGIN_LOG2``, so the value is at least
+    2^64 times larger than any value that the evaluation keeps as a number.
+    """
+
+    sign: int
+    log2: mpf
 
 
 class _UndefinedHere(Exception):
@@ -47,19 +71,21 @@ class _TooLarge(Exception):
     pass
 
 
-def evaluate_at(tree: Node, env: Mapping[str, float], digits: int = DIGITS) -> mpf | Undefined | Unresolved:
+def evaluate_at(tree: Node, env: Mapping[str, float], digits: int = DIGITS) -> mpf | Undefined | Unresolved | Huge:
     """Evaluate ``tree`` at one point of scalar values with ``digits`` significant digits.
 
     Returns the value, ``"undefined"`` where the real value does not exist
-    (outside a function's domain, division by zero), or ``"unresolved"``
-    where the value is too large even for this evaluation.
+    (outside a function's domain, division by zero), ``"huge"`` where it is
+    a real value at least 2^64 times beyond the size limit, or
+    ``"unresolved"`` where it is too large (or too small) for this
+    evaluation in another way.
     """
     return evaluate_with_scale(tree, env, digits)[0]
 
 
 def evaluate_with_scale(
     tree: Node, env: Mapping[str, float], digits: int = DIGITS
-) -> tuple[mpf | Undefined | Unresolved, int]:
+) -> tuple[mpf | Undefined | Unresolved | Huge, int]:
     """Evaluate like ``evaluate_at`` and also bound the decimal exponent of the largest intermediate value.
 
     A value computed from intermediates near 10^k with p digits may be off
@@ -73,7 +99,8 @@ def evaluate_with_scale(
     with mpmath.workdps(digits):
         evaluator = _Evaluator(mpmath, env)
         try:
-            value: mpf | Undefined | Unresolved = evaluator.run(tree)
+            result = evaluator.run(tree)
+            value: mpf | Undefined | Unresolved | Huge = "huge" if isinstance(result, _Huge) else result
         except _UndefinedHere:
             value = "undefined"
         except _TooLarge:
@@ -87,10 +114,20 @@ class _Evaluator:
         self.env = env
         self.largest_log2 = 0
 
-    def note(self, value: mpf) -> mpf:
+    def note(self, value: mpf | _Huge) -> mpf | _Huge:
         """Record the size of an intermediate value and return it."""
-        if value:
+        if isinstance(value, _Huge):
+            # Any size above the limit will do: no number of digits can confirm a difference next to this value.
+            self.largest_log2 = max(self.largest_log2, math.ceil(2 * _MAX_LOG2_MAGNITUDE))
+        elif value:
             self.largest_log2 = max(self.largest_log2, self.mp.mag(value))  # type: ignore[attr-defined]
+        return value
+
+    @staticmethod
+    def finite(value: mpf | _Huge) -> mpf:
+        """Return ``value``, or raise ``_TooLarge`` if it is a ``_Huge`` that this operation cannot take."""
+        if isinstance(value, _Huge):
+            raise _TooLarge
         return value
 
     def checked(self, value: object) -> mpf:
@@ -113,37 +150,81 @@ class _Evaluator:
         if isinstance(node, Constant):
             return +mp.e if node.name == "e" else +mp.pi  # type: ignore[attr-defined]
         if isinstance(node, Negate):
-            return -self.run(node.operand)
+            operand = self.run(node.operand)
+            if isinstance(operand, _Huge):
+                return _Huge(-operand.sign, operand.log2)
+            return -operand
 
         if isinstance(node, Sum):
-            total = mp.mpf(0)  # type: ignore[attr-defined]
-            for term, subtract in zip(node.terms, node.subtract):
-                value = self.run(term)
-                total = total - value if subtract else total + value
-            return self.note(self.checked(total))
+            return self.sum(node)
 
         if isinstance(node, Product):
-            result = mp.mpf(1)  # type: ignore[attr-defined]
-            for factor, divide in zip(node.factors, node.divide):
-                value = self.run(factor)
-                if divide:
-                    if value == 0:
-                        raise _UndefinedHere
-                    result = result / value
-                else:
-                    result = result * value
-                self.note(result)
-            return self.checked(result)
+            return self.product(node)
 
         if isinstance(node, Power):
-            return self.note(self.power(self.run(node.base), self.run(node.exponent)))
+            return self.note(self.power(self.finite(self.run(node.base)), self.finite(self.run(node.exponent))))
 
         if isinstance(node, Factorial):
-            return self.note(self.factorial(self.run(node.operand)))
+            return self.note(self.factorial(self.finite(self.run(node.operand))))
 
         assert isinstance(node, Call)
         args = [self.run(arg) for arg in node.args]
-        return self.note(self.call(node.function, args))
+        if node.function == "exp" and not isinstance(args[0], _Huge) and args[0] > _MAX_LOG_MAGNITUDE:
+            return self.note(self.huge(1, args[0] / self.mp.ln2))  # type: ignore[attr-defined]
+        return self.note(self.call(node.function, [self.finite(arg) for arg in args]))
+
+    def huge(self, sign: int, log2: mpf) -> _Huge:
+        """Build a ``_Huge``, or raise ``_TooLarge`` if it would not clear the margin above the limit."""
+        if not log2 > _MAX_LOG2_MAGNITUDE + _HUGE_MARGIN_LOG2:
+            raise _TooLarge
+        return _Huge(sign, log2)
+
+    def sum(self, node: Sum) -> mpf | _Huge:
+        """Add the terms. Huge terms of one sign outweigh the rest, which are 2^64 times smaller."""
+        total = self.mp.mpf(0)  # type: ignore[attr-defined]
+        largest: _Huge | None = None
+        for term, subtract in zip(node.terms, node.subtract):
+            value = self.run(term)
+            if isinstance(value, _Huge):
+                sign = -value.sign if subtract else value.sign
+                if largest is not None and largest.sign != sign:
+                    raise _TooLarge
+                if largest is None or value.log2 > largest.log2:
+                    largest = _Huge(sign, value.log2)
+                continue
+            total = total - value if subtract else total + value
+        total = self.note(self.checked(total))
+        return largest if largest is not None else total
+
+    def product(self, node: Product) -> mpf | _Huge:
+        """Multiply the factors. Zero times a huge value is exactly zero, because that value is finite."""
+        result = self.mp.mpf(1)  # type: ignore[attr-defined]
+        huge: list[_Huge] = []
+        for factor, divide in zip(node.factors, node.divide):
+            value = self.run(factor)
+            if isinstance(value, _Huge):
+                if divide:
+                    # The quotient is below the limit by as much, which this evaluation cannot hold either.
+                    raise _TooLarge
+                huge.append(value)
+                continue
+            if divide:
+                if value == 0:
+                    raise _UndefinedHere
+                result = result / value
+            else:
+                result = result * value
+            self.note(result)
+        result = self.checked(result)
+        if not huge:
+            return result
+        if result == 0:
+            return result
+        sign = 1 if result > 0 else -1
+        for value in huge:
+            sign *= value.sign
+        log2 = sum(value.log2 for value in huge) + self.mp.mag(result)  # type: ignore[attr-defined]
+        return self.huge(sign, log2)
 
     def power(self, base: mpf, exponent: mpf) -> mpf:
         mp = self.mp

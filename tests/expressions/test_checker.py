@@ -295,7 +295,7 @@ def test_overflow_without_proof_is_incorrect() -> None:
 def test_symbolic_timeout_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(expression_checker, "SYMBOLIC_TIME_LIMIT", 1e-6)
     checker = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]})
-    verdict = checker.judge(typed("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))"))
+    verdict = checker.judge(typed("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z))))"))
     assert verdict.status == "error"
     assert verdict.fraction == 0.0
     assert verdict.feedback.startswith("The grader could not decide whether your answer is correct: part of it is too large to evaluate at z = ")

@@ -153,9 +153,26 @@ def test_unresolved_overflow_uses_symbolic_proof() -> None:
     assert overflow.point is not None
 
 
+def test_zero_times_huge_value_is_equal() -> None:
+    # 0*exp(exp(exp(z))) is NaN in floats where z > 1.9, and exactly 0 with 30 digits, because exp of any real is finite.
+    comparison = compare_texts(
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None
+    )
+    assert comparison.outcome == "equal"
+    assert comparison.method == "precise"
+
+
+def test_huge_answer_overflows_without_symbolic_check() -> None:
+    comparison = compare_texts("exp(-z) + exp(exp(exp(z)))", "exp(-z)", {"z": [3, 4]})
+    assert comparison.outcome == "overflow"
+    assert comparison.method == "precise"
+    assert comparison.proof is None
+    assert comparison.point is not None
+
+
 def test_overflow_that_sympy_cancels_is_equal() -> None:
-    # 0*exp(exp(exp(z))) is NaN in floats and too large for 30 digits where z > 2.6; SymPy cancels it.
-    comparison = compare_texts("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]})
+    # exp(exp(exp(exp(z)))) is beyond even the huge-value rules where z > 1, so only SymPy cancels 0 times it.
+    comparison = compare_texts("e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z))))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]})
     assert comparison.outcome == "equal"
     assert comparison.method == "symbolic"
 
@@ -187,7 +204,7 @@ def test_cancellation_without_budget_is_undecided() -> None:
 
 def test_overflow_without_symbolic_check() -> None:
     comparison = compare_texts(
-        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z))))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=None
     )
     assert comparison.outcome == "overflow"
     assert comparison.proof == "unproved"
@@ -195,7 +212,7 @@ def test_overflow_without_symbolic_check() -> None:
 
 def test_symbolic_timeout_is_undecided_never_equal() -> None:
     comparison = compare_texts(
-        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=1e-6
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z))))", "exp(-z)/(1 + exp(-z))^2", {"z": [-6, 6]}, symbolic_time_limit=1e-6
     )
     assert comparison.outcome == "overflow"
     assert comparison.proof == "timeout"

@@ -60,10 +60,53 @@ def test_undefined(text: str, env: dict[str, float]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "env"),
-    [("exp(exp(exp(z)))", {"z": 10.0}), ("exp(x)", {"x": 2e6}), ("x!", {"x": 2e5}), ("exp(x)^1000", {"x": 2000.0}), ("cosh(x)", {"x": 2e6})],
+    [
+        ("x!", {"x": 2e5}),
+        ("exp(x)^1000", {"x": 2000.0}),
+        ("cosh(x)", {"x": 2e6}),
+        ("exp(exp(exp(exp(z))))", {"z": 3.0}),
+        ("exp(x) - exp(x)", {"x": 2e6}),
+        ("exp(x) * exp(-x)", {"x": 2e6}),
+        ("1/exp(x)", {"x": 2e6}),
+        ("log(exp(x))", {"x": 2e6}),
+        ("0*exp(exp(exp(exp(z))))", {"z": 3.0}),
+        ("exp(x + 30)", {"x": 1e6}),
+    ],
 )
 def test_too_large_unresolved(text: str, env: dict[str, float]) -> None:
     assert at(text, **env) == "unresolved"
+
+
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        ("exp(exp(exp(z)))", {"z": 10.0}),
+        ("exp(x)", {"x": 2e6}),
+        ("-exp(x)", {"x": 2e6}),
+        ("3 - 2*exp(x)", {"x": 2e6}),
+        ("exp(x) + exp(x)", {"x": 2e6}),
+    ],
+)
+def test_beyond_limit_huge(text: str, env: dict[str, float]) -> None:
+    assert at(text, **env) == "huge"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("0*exp(exp(exp(z)))", {"z": 3.0}, 0.0),
+        ("exp(-z) + 0*exp(exp(exp(z)))", {"z": 3.0}, math.exp(-3.0)),
+        ("exp(x)*0", {"x": 2e6}, 0.0),
+    ],
+)
+def test_zero_times_huge_is_zero(text: str, env: dict[str, float], expected: float) -> None:
+    value = at(text, **env)
+    assert not isinstance(value, str)
+    assert float(value) == pytest.approx(expected, rel=1e-12)
+
+
+def test_zero_times_undefined_stays_undefined() -> None:
+    assert at("0*exp(exp(exp(z)))*log(x)", z=3.0, x=-1.0) == "undefined"
 
 
 def test_close_enough_floor() -> None:
