@@ -237,7 +237,19 @@ class _Parser:
     def parse_power(self, depth: int) -> Node:
         """Read ``postfix ("^" exponent)?``, where ``postfix = atom "!"*``."""
         tokens = self.tokens
-        node = self.parse_atom(depth)
+        token = tokens[self.index]
+        kind = token.kind
+        # Numbers and variables, the most common atoms, are read here rather than in parse_atom and parse_name.
+        resolved = self.names.resolve(token.key) if kind is _NAME else None
+        if kind is _NUMBER:
+            self.index += 1
+            text = token.text
+            node = Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
+        elif resolved is not None and resolved.kind == "variable":
+            self.index += 1
+            node = Variable(resolved.name, (token.start, token.end))
+        else:
+            node = self.parse_atom(depth)
         token = tokens[self.index]
         if token.kind is not _OPERATOR:
             return node
