@@ -234,7 +234,9 @@ class _Evaluator:
             raise _UndefinedHere
         if base < 0 and exponent != mp.floor(exponent):  # type: ignore[attr-defined]
             raise _UndefinedHere
-        if abs(exponent * mp.log(abs(base))) > _MAX_LOG_MAGNITUDE:  # type: ignore[attr-defined]
+        # mag(base) is within 2 of log2|base|, so most powers pass this bound without computing a logarithm.
+        bound = abs(exponent) * (abs(mp.mag(base)) + 2) * math.log(2)  # type: ignore[attr-defined]
+        if bound > _MAX_LOG_MAGNITUDE and abs(exponent * mp.log(abs(base))) > _MAX_LOG_MAGNITUDE:  # type: ignore[attr-defined]
             raise _TooLarge
         if base < 0:
             magnitude = mp.power(-base, exponent)  # type: ignore[attr-defined]
