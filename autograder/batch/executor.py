@@ -17,6 +17,7 @@ as strings and plain containers inside the grader's dataclasses.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -158,6 +159,12 @@ class WorkerPool:
         error again if it was a user error (a changed spec, no sandbox), or
         ``RuntimeError`` with the worker's traceback otherwise.
         """
+        if self._context.get_start_method() == "fork":
+            # Objects that exist now are never collected, so neither the
+            # garbage collector of a worker nor the parent's writes to (and so
+            # copies) the pages they share.
+            gc.collect()
+            gc.freeze()
         pending = [self._spawn(self._context) for _ in range(self.jobs)]
         try:
             for worker in pending:
