@@ -169,14 +169,16 @@ def _latex_call(node: Call) -> str:
 
 
 def _latex_product(node: Product) -> str:
-    numerator = [factor for factor, divide in zip(node.factors, node.divide) if not divide]
+    numerator: list[Node] = []
+    denominator: list[Node] = []
+    for factor, divide in zip(node.factors, node.divide):
+        (denominator if divide else numerator).append(factor)
     # 1/(1 + x)*y prints as \frac{y}{1 + x}: a literal 1 beside other factors adds nothing.
     numerator = [factor for factor in numerator if not _is_one(factor)] or numerator[:1]
-    denominator = [factor for factor, divide in zip(node.factors, node.divide) if divide]
     top = _latex_factors(numerator) if numerator else "1"
     if not denominator:
         return top
-    return rf"\frac{{{top}}}{{{_latex_factors(denominator)}}}"
+    return r"\frac{" + top + "}{" + _latex_factors(denominator) + "}"
 
 
 def _is_one(node: Node) -> bool:
@@ -189,7 +191,8 @@ def _latex_factors(factors: list[Node]) -> str:
         return to_latex(factors[0])
     pieces = []
     for index, factor in enumerate(factors):
-        wrap = isinstance(factor, (Sum, Product)) or (isinstance(factor, Negate) and index > 0)
+        kind = type(factor)
+        wrap = kind in _SUM_OR_PRODUCT or (kind is Negate and index > 0)
         pieces.append(_latex_wrapped(factor, wrap))
     return r" \cdot ".join(pieces)
 

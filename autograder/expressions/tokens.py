@@ -317,11 +317,12 @@ def _lex_common(text: str, limits: Limits) -> list[Token] | None:
     for spaces, piece in _COMMON_TOKEN.findall(text):
         start = position + len(spaces)
         position = start + len(piece)
-        first = piece[0]
-        kind = _SINGLE_CHARACTER_KINDS.get(first)
-        if kind is not None and len(piece) == 1:
+        kind = _SINGLE_CHARACTER_KINDS.get(piece)
+        if kind is not None:
             append(_new_token(Token, (kind, piece, start, position, "", "")))
-        elif first in _NUMBER_START and piece != ".":
+            continue
+        first = piece[0]
+        if first in _NUMBER_START and piece != ".":
             if position < length and text[position] == ".":
                 return None
             literal = piece.lower()
