@@ -5,11 +5,14 @@ The three phases run on one pool of worker processes:
 1. Scan: each worker hashes a submission, compares the hash and the part
    fingerprints with the gradebook, and decides whether the submission
    needs a full grade, a regrade of changed parts, or nothing. For the
-   parts to grade, it returns the keys of the answers (see ``answers``).
+   parts to grade, it returns the keys of the answers (see ``answers``) and
+   what it read, which the parent keeps for phase 3 up to
+   ``MAX_KEPT_SUBMISSION_BYTES``.
 2. Judge: the parent collects the distinct (part, answer key) pairs of the
    whole run and has the workers judge each pair exactly once.
 3. Grade: each submission to grade goes to a worker with the verdicts of its
-   answers. The worker runs its code parts in the worker's sandbox and
+   answers and, if kept, what the scan read (used only if the files' hash
+   has not changed since). The worker runs its code parts in the worker's sandbox and
    assembles the result with ``grade_submission``. The parent records each
    result in the gradebook in its own transaction as soon as it arrives.
 
@@ -56,6 +59,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 DEFAULT_TASK_SECONDS = 900.0
 JUDGE_CHUNK_PAIRS = 64
+# What the scan read is kept for grading, up to this many bytes of pickled
+# submissions (about 3 kB each for homework 7). Beyond it, grading reads the
+# files again, so the parent's memory stays bounded whatever the cohort size.
+MAX_KEPT_SUBMISSION_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,22 @@ class _AnswerIndex:
         self.verdicts: list[dict[str, Any] | None] = []
         self.by_submission: dict[str, array[int]] = {}
         self.shared = 0
+        self.kept: dict[str, bytes] = {}
+        self.kept_bytes = 0
+
+    def keep(self, name: str, submission: bytes | None) -> None:
+        """Keep what the scan read of one submission, while the total stays under ``MAX_KEPT_SUBMISSION_BYTES``."""
+        if submission is None or self.kept_bytes + len(submission) > MAX_KEPT_SUBMISSION_BYTES:
+            return
+        self.kept[name] = submission
+        self.kept_bytes += len(submission)
+
+    def take(self, name: str) -> bytes | None:
+        """Return and forget what the scan read of one submission, or None if it was not kept."""
+        submission = self.kept.pop(name, None)
+        if submission is not None:
+            self.kept_bytes -= len(submission)
+        return submission
 
     def add(self, name: str, answers: Sequence[tuple[str, SharedAnswer]]) -> None:
         numbers: array[int] = array("I")
@@ -226,6 +249,7 @@ def _scan(
         decisions[item.name] = scanned.decision
         hashes[item.name] = scanned.content_hash
         index.add(item.name, scanned.answers)
+        index.keep(item.name, scanned.submission)
         progress.advance()
     progress.finish_phase()
     return decisions, hashes, index
@@ -286,7 +310,9 @@ def _grade(
 
     def tasks() -> Iterator[worker.GradeTask]:
         for item in to_grade:
-            yield worker.GradeTask(item, decisions[item.name].parts, index.verdicts_for(item.name), hashes[item.name])
+            yield worker.GradeTask(
+                item, decisions[item.name].parts, index.verdicts_for(item.name), hashes[item.name], index.take(item.name)
+            )
 
     outcome = _GradeOutcome()
     for completed in pool.run(tasks()):

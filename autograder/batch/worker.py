@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import pickle
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -59,12 +60,17 @@ class ScanTask:
 
 @dataclass(frozen=True)
 class ScanResult:
-    """The decision for one submission and its shareable answers to the parts it needs."""
+    """The decision for one submission, its shareable answers to the parts it needs, and what was read.
+
+    ``submission`` is the pickled ``Submission``, which the grading task may
+    bring back so that the files need not be read and parsed again.
+    """
 
     name: str
     content_hash: str
     decision: Decision
     answers: tuple[tuple[str, SharedAnswer], ...]
+    submission: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,15 @@ class GradeTask:
 
     ``scanned_hash`` is the content hash that the decision to grade only
     ``parts`` was based on. If the files changed since, every part is graded.
+    ``submission`` is what the scan read (``ScanResult.submission``), used
+    only while the content hash is still ``scanned_hash``.
     """
 
     item: BatchItem
     parts: tuple[str, ...] | None
     verdicts: Mapping[PairKey, Mapping[str, Any]]
     scanned_hash: str = ""
+    submission: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +239,8 @@ def _scan(state: _WorkerState, task: ScanTask) -> ScanResult:
         shared = shared_answer(part, answer)
         if shared is not None:
             answers.append((part.id, shared))
-    return ScanResult(task.item.name, content_hash, decision, tuple(answers))
+    pickled = pickle.dumps(submission, protocol=pickle.HIGHEST_PROTOCOL)
+    return ScanResult(task.item.name, content_hash, decision, tuple(answers), pickled)
 
 
 def _judge(state: _WorkerState, task: JudgeTask) -> JudgeResult:
@@ -260,7 +270,10 @@ def _grade(state: _WorkerState, task: GradeTask) -> GradeResult:
     lookup.use(task.verdicts)
     try:
         try:
-            submission = state.read(item)
+            if task.submission is not None and content_hash == task.scanned_hash:
+                submission = pickle.loads(task.submission)
+            else:
+                submission = state.read(item)
         except SubmissionError as error:
             result = failed_result(state.problem_set, item.name, str(error), only_parts=parts)
         else:

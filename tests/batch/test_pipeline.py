@@ -212,3 +212,57 @@ def test_watchdog_outlasts_long_code_limits(tmp_path):
     default_limits = load_problem_set(write_course(tmp_path / "default"))
     assert _watchdog_seconds(long_limits, 900.0) == 2060.0
     assert _watchdog_seconds(default_limits, 900.0) == 900.0
+
+
+def _scan_then_grade(course: Course, before_grading) -> dict:  # type: ignore[no-untyped-def]
+    """Scan student000, call ``before_grading(item)``, then grade it with what the scan read."""
+    from autograder.batch import worker
+
+    problem_set = load_problem_set(course.spec)
+    worker.initialize(worker.WorkerSetup(course.spec.resolve(), problem_set.fingerprint, "process"))
+    try:
+        item = find_batch_items([course.submissions], ["answers.yaml"])[0]
+        scanned = worker.handle(worker.ScanTask(item, None, "layout", True))
+        before_grading(item)
+        task = worker.GradeTask(item, None, {}, scanned.content_hash, scanned.submission)
+        return worker.handle(task).result
+    finally:
+        worker.shutdown()
+
+
+def test_grading_reuses_what_the_scan_read(course, monkeypatch):
+    from autograder.batch import worker
+
+    def forbid_reading(item) -> None:  # type: ignore[no-untyped-def]
+        def read_again(self, item):  # type: ignore[no-untyped-def]
+            raise AssertionError("the submission was read again")
+
+        monkeypatch.setattr(worker._WorkerState, "read", read_again)
+
+    result = _scan_then_grade(course, forbid_reading)
+    assert result["parts"][0]["status"] == "correct"
+
+
+def test_grading_reads_again_after_a_change(course):
+    def change_answer(item) -> None:  # type: ignore[no-untyped-def]
+        (item.path / "answers.yaml").write_text('"1": 0.75\n', encoding="utf-8")
+
+    result = _scan_then_grade(course, change_answer)
+    parts = {part["id"]: part["status"] for part in result["parts"]}
+    assert parts["1"] == "incorrect"
+    assert parts["2"] == "missing"
+
+
+def test_kept_submissions_stay_under_the_limit(monkeypatch):
+    from autograder.batch import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_KEPT_SUBMISSION_BYTES", 10)
+    index = pipeline._AnswerIndex()
+    index.keep("a", b"123456")
+    index.keep("b", b"123456")
+    index.keep("c", b"1234")
+    assert sorted(index.kept) == ["a", "c"]
+    assert index.take("b") is None
+    assert index.take("a") == b"123456"
+    assert index.take("a") is None
+    assert index.kept_bytes == 4
