@@ -314,7 +314,9 @@ def _settle_precisely(
     Returns a decisive comparison (``"undefined"`` or ``"different"``) as soon
     as one entry gives one, or else the points left unsettled: where either
     side is too large to evaluate, and every point that the budget no longer
-    covers.
+    covers. Once more digits have shown one entry close, later entries are
+    first tried at that precision, because cancellation in one answer
+    usually hits every point: a match there settles the entry at once.
     """
     from autograder.expressions import precise
 
@@ -322,12 +324,18 @@ def _settle_precisely(
     overflow: int | None = None
     unsettled: list[int] = []
     suspect_points = suspects.tolist()
+    cancelling_digits: int | None = None
     for index, point in enumerate(suspect_points):
         for entry in np.flatnonzero(~entry_match[point]).tolist():
+            env = _point_env(points, point, entry)
+            if cancelling_digits is not None and budget.spend(
+                (answer_size + target.size) * math.ceil(cancelling_digits / precise.DIGITS)
+            ):
+                if _close_at(tree, target.tree, env, tolerance, cancelling_digits):
+                    continue
             if not budget.spend(answer_size + target.size):
                 unsettled.extend(suspect_points[index:])
                 return _Unsettled(overflow, tuple(unsettled))
-            env = _point_env(points, point, entry)
             answer_value, answer_scale = precise.evaluate_with_scale(tree, env)
             target_value, target_scale = precise.evaluate_with_scale(target.tree, env)
             if isinstance(answer_value, str):
@@ -352,10 +360,26 @@ def _settle_precisely(
                 if recheck == "different":
                     return Comparison("different", point, "precise")
                 if recheck == "close":
+                    cancelling_digits = digits
                     continue
             unsettled.append(point)
             break
     return _Unsettled(overflow, tuple(unsettled))
+
+
+def _close_at(tree: Node, target: Node, env: dict[str, float], tolerance: Tolerance, digits: int) -> bool:
+    """Tell whether the answer and the target are within the tolerance when evaluated with ``digits`` digits.
+
+    A match with at least 30 digits settles an entry as a 30-digit match
+    does, and more digits only make the values more accurate.
+    """
+    from autograder.expressions import precise
+
+    answer_value = precise.evaluate_at(tree, env, digits)
+    target_value = precise.evaluate_at(target, env, digits)
+    if isinstance(answer_value, str) or isinstance(target_value, str):
+        return False
+    return precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol)
 
 
 def _recheck(
