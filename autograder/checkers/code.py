@@ -407,9 +407,12 @@ def _failed_call(outcome: CallOutcome) -> Mismatch:
         "not_run": "not run",
     }
     kind = kinds.get(outcome.status, outcome.status)
-    if outcome.status == "not_run" and "timed out" in outcome.message:
-        # The runner's own message: the function's earlier calls timed out.
-        kind = "not run, because earlier calls timed out"
+    if outcome.status == "not_run":
+        # The runner's own message when the function's earlier calls timed out or crashed.
+        for reason in ("timed out or crashed", "timed out", "crashed"):
+            if outcome.message.endswith(f"in a row {reason}"):
+                kind = f"not run, because earlier calls {reason}"
+                break
     return Mismatch(kind, f"{kind}: {outcome.message}." if outcome.message else f"{kind}.")
 
 
