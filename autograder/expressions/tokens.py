@@ -251,12 +251,12 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
         if tokens is None:
             return _Lexer(normalized, positions, text, limits).run()
         end = len(text)
-        return [
-            token._replace(start=positions[token.start], end=positions[token.end - 1] + 1)
-            if token.kind is not Kind.END
-            else token._replace(start=end, end=end)
-            for token in tokens
+        mapped = [
+            _new_token(Token, (kind, token_text, positions[start], positions[stop - 1] + 1, key, typed))
+            for kind, token_text, start, stop, key, typed in tokens[:-1]
         ]
+        mapped.append(_new_token(Token, (Kind.END, "", end, end, "", "")))
+        return mapped
     tokens = _lex_common(normalized, limits)
     if tokens is not None:
         return tokens
