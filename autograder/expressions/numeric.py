@@ -96,10 +96,10 @@ def describe_shape(shape: tuple[int, ...]) -> str:
 class _Evaluator:
     """Evaluates a tree bottom up.
 
-    A constant subtree evaluates to a numpy float64 scalar, which follows the
+    A constant subtree evaluates to a numpy float64 scalar. That follows the
     same IEEE rules as the arrays (``1/0`` is ``inf``, not an exception) and
-    gives the same values, so it is not spread over the points until it
-    meets a variable.
+    gives the same values, so a constant is spread over the points only
+    where it meets a variable.
     """
 
     def __init__(self, env: Mapping[str, Array], count: int) -> None:

@@ -234,7 +234,8 @@ class _Evaluator:
             raise _UndefinedHere
         if base < 0 and exponent != mp.floor(exponent):  # type: ignore[attr-defined]
             raise _UndefinedHere
-        # mag(base) is within 2 of log2|base|, so most powers pass this bound without computing a logarithm.
+        # For an mpf, mag returns m with 2^(m-1) <= |base| < 2^m, so |log2|base|| <= |m| + 1.
+        # Most powers pass this bound without computing a logarithm.
         bound = abs(exponent) * (abs(mp.mag(base)) + 2) * math.log(2)  # type: ignore[attr-defined]
         if bound > _MAX_LOG_MAGNITUDE and abs(exponent * mp.log(abs(base))) > _MAX_LOG_MAGNITUDE:  # type: ignore[attr-defined]
             raise _TooLarge

@@ -197,7 +197,7 @@ def _latex_factors(factors: list[Node]) -> str:
     return r" \cdot ".join(pieces)
 
 
-# Only declared variable names reach this function, so the cache holds a few entries per spec.
+# Only declared variable names reach this function, so the cache keeps a few entries per spec.
 @lru_cache(maxsize=1024)
 def latex_name(name: str) -> str:
     """Print a variable name: ``x_1`` as ``x_{1}``, ``sigma`` as ``\\sigma``, ``w01`` as ``w_{01}``."""
