@@ -187,8 +187,9 @@ def build_band(target: Target, tolerance: Tolerance) -> Band | None:
     """Prepare the fast path of ``compare`` for ``target``, or return None where it does not apply.
 
     It does not apply when the target is defined at fewer than
-    ``MIN_DEFINED_POINTS`` points (or all of them, if there are fewer), because ``compare`` then runs the symbolic
-    check even if the values match. Nor does it apply when an allowed
+    ``MIN_DEFINED_POINTS`` points (or all of them, if there are fewer),
+    because ``compare`` then runs the symbolic check even if the values
+    match. Nor does it apply when an allowed
     difference overflows to ``inf``, which ``compare`` treats differently
     from a finite one.
     """

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import ConstantValue, ExpressionFailure, NameTable, evaluate_constant, parse
 from autograder.expressions.cache import normalize_answer
+from autograder.expressions.equivalence import compare
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.numeric import evaluate
 from autograder.expressions.parser import Expression
 from autograder.expressions.printers import to_latex, to_text
 
@@ -92,3 +96,44 @@ def test_reading_parses_back_to_same_tree(text: str) -> None:
 def test_evaluate_constant_returns_value(text: str) -> None:
     result = evaluate_constant(text)
     assert isinstance(result, (ConstantValue, ExpressionFailure))
+
+
+# Valid terms, joined by operators into perturbations that keep an answer near the reference or push it off.
+TERMS = st.lists(
+    st.sampled_from(["z", "x_1", "sigma", "2", "sin(z)", "exp(z)", "z^2", "1/z", "log(z)", "sqrt(x_1)", "1e300"]),
+    min_size=1,
+    max_size=4,
+).map(" + ".join)
+NEAR_REFERENCE = st.one_of(
+    ANSWER_LIKE,
+    TERMS.map(lambda terms: f"exp(-z)/(1+exp(-z))**2 + x_1*sigma + 1e-12*({terms})"),
+    TERMS.map(lambda terms: f"(exp(-z)/(1+exp(-z))**2 + x_1*sigma)*(1 + 1e-7*({terms}))"),
+)
+
+
+@BOUNDED
+@given(NEAR_REFERENCE)
+def test_band_never_accepts_what_compare_rejects(text: str) -> None:
+    parsed = parse(text, CHECKER.names)
+    if not isinstance(parsed, Expression):
+        return
+    try:
+        values = evaluate(parsed.tree, CHECKER.points.values, CHECKER.points.count)
+    except ExpressionError:
+        return
+    band = CHECKER.reference_band
+    assert band is not None
+    if values.shape[1:] != CHECKER.reference.shape:
+        return
+    comparison = compare(
+        parsed.tree,
+        values,
+        CHECKER.reference,
+        CHECKER.points,
+        CHECKER.tolerance,
+        CHECKER.part.variables,
+        symbolic_time_limit=None,
+    )
+    with np.errstate(all="ignore"):
+        inside = band.contains(values)
+    assert inside == (comparison.outcome == "equal" and comparison.method == "sampling")
