@@ -76,20 +76,21 @@ class Hostile:
 HOSTILE = (
     Hostile("zero term with a 30-million-digit fraction", SIGMOID_DERIVATIVE, {"z": [-6, 6]}, HUGE_FRACTION_ANSWER, {}),
     Hostile(
-        "0*exp(exp(exp(z))) cancelled by SymPy",
+        "0*exp(exp(exp(exp(z)))) cancelled by SymPy",
         SIGMOID_DERIVATIVE,
         {"z": [-6, 6]},
-        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))",
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z))))",
         {},
     ),
     Hostile(
         "symbolic check runs out of time",
         SIGMOID_DERIVATIVE,
         {"z": [-6, 6]},
-        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z))) + (sin(z)+cos(z))^60 - (1+sin(2z))^30",
+        "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(exp(z)))) + (sin(z)+cos(z))^60 - (1+sin(2z))^30",
         {},
     ),
-    Hostile("too large for 30 digits, no proof", "exp(-z)", {"z": [3, 4]}, "exp(-z) + exp(exp(exp(z)))", {}),
+    Hostile("0*exp(exp(exp(z))), decided with 30 digits", SIGMOID_DERIVATIVE, {"z": [-6, 6]}, "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", {}),
+    Hostile("beyond 30 digits, no proof", "exp(-z)", {"z": [3, 4]}, "exp(-z) + exp(exp(exp(exp(z))))", {}),
     Hostile(
         "30-digit budget spent, 10x10 matrix",
         CANCELLING_TOTAL,
