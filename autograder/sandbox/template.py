@@ -121,9 +121,9 @@ class Template:
         grader_channel.setblocking(False)
         return ChildHandle(child_id, grader_channel, output_read)
 
-    def kill_child(self, child_id: int) -> ExitStatus:
-        """Kill a child and everything it started; return how it ended."""
-        return self._exit_status(self._request({"op": "kill", "id": child_id}, child_id))
+    def kill_child(self, child_id: int) -> None:
+        """Kill a child and everything it started, without waiting until they are gone."""
+        self._request({"op": "kill", "id": child_id}, child_id)
 
     def wait_child(self, child_id: int, seconds: float) -> ExitStatus | None:
         """Wait up to ``seconds`` for a child to exit; return None if it still runs."""
@@ -155,7 +155,7 @@ class Template:
         except OSError as error:
             raise self._gone(error) from error
         reply = self._receive(REPLY_SECONDS + float(message.get("seconds", 0.0)))
-        if reply.get("id") != child_id or reply.get("op") not in ("exited", "running"):
+        if reply.get("id") != child_id or reply.get("op") not in ("exited", "running", "killed"):
             raise TemplateBroken(f"unexpected reply from the sandbox template: {reply!r}")
         return reply
 

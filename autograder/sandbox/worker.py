@@ -16,13 +16,14 @@ Each request is one JSON object per packet:
 - ``{"op": "start", "id": N, "limits": {...}}`` with two file descriptors
   attached (SCM_RIGHTS): the child's end of a socket for calls and the write end
   of a pipe for its stdout and stderr. The reply is ``started`` or ``failed``.
-- ``{"op": "kill", "id": N}`` kills child N and its whole process tree.
+- ``{"op": "kill", "id": N}`` kills child N and its whole process tree, and
+  replies ``{"op": "killed", "id": N}`` without waiting for it to be gone:
+  the kernel's teardown of a child's namespaces takes a while, and the
+  template reaps killed children before each later request.
 - ``{"op": "wait", "id": N, "seconds": S}`` waits up to S seconds for child N
-  to exit by itself.
-
-Both reply ``{"op": "exited", "id": N, "exit_code": C, "signal": S}`` (one of C
-and S is null), and ``wait`` replies ``{"op": "running", "id": N}`` if the
-child is still alive.
+  to exit by itself, and replies ``{"op": "exited", "id": N, "exit_code": C,
+  "signal": S}`` (one of C and S is null), or ``{"op": "running", "id": N}``
+  if the child is still alive.
 
 The child speaks the frame protocol of ``codec.py`` on its call socket: it
 receives one ``load`` message, replies ``loaded``, and then replies to each
@@ -103,6 +104,8 @@ def serve_template(config: dict[str, Any]) -> None:
     control = socket.socket(fileno=int(config["control_fd"]))
     isolate = bool(config["isolate"])
     children: dict[int, tuple[int, str | None]] = {}
+    # Killed children not reaped yet: pid -> work folder to remove.
+    dying: dict[int, str | None] = {}
 
     import numpy  # noqa: F401 - imported once here so that every child starts warm
 
@@ -134,6 +137,7 @@ def serve_template(config: dict[str, Any]) -> None:
             break
         if not data:
             break
+        _reap(dying, isolate, block=False)
         request = json.loads(data.decode("utf-8"))
         operation = request.get("op")
         child_id = int(request.get("id", -1))
@@ -143,7 +147,7 @@ def serve_template(config: dict[str, Any]) -> None:
         elif operation == "kill":
             for fd in fds:
                 os.close(fd)
-            reply = _kill_child(child_id, children, isolate)
+            reply = _kill_child(child_id, children, dying, isolate)
         elif operation == "wait":
             for fd in fds:
                 os.close(fd)
@@ -155,7 +159,8 @@ def serve_template(config: dict[str, Any]) -> None:
         _send_control(control, reply)
 
     for child_id in list(children):
-        _kill_child(child_id, children, isolate)
+        _kill_child(child_id, children, dying, isolate)
+    _reap(dying, isolate, block=True)
 
 
 def _send_control(control: socket.socket, message: dict[str, Any]) -> None:
@@ -242,18 +247,29 @@ def _fork(template: _Template) -> int:
     return pid
 
 
-def _kill_child(child_id: int, children: dict[int, tuple[int, str | None]], isolate: bool) -> dict[str, Any]:
+def _kill_child(
+    child_id: int, children: dict[int, tuple[int, str | None]], dying: dict[int, str | None], isolate: bool
+) -> dict[str, Any]:
     entry = children.pop(child_id, None)
-    if entry is None:
-        return {"op": "exited", "id": child_id, "exit_code": None, "signal": None}
-    pid, work_folder = entry
-    if not isolate:
-        # The child leads its own process group; kill everything it started.
-        _signal_quietly(lambda: os.killpg(pid, signal.SIGKILL))
-    _signal_quietly(lambda: os.kill(pid, signal.SIGKILL))
-    _, status = os.waitpid(pid, 0)
-    _clean_up(pid, work_folder, isolate)
-    return _exit_message(child_id, status)
+    if entry is not None:
+        pid, work_folder = entry
+        if not isolate:
+            # The child leads its own process group; kill everything it started.
+            _signal_quietly(lambda: os.killpg(pid, signal.SIGKILL))
+        _signal_quietly(lambda: os.kill(pid, signal.SIGKILL))
+        dying[pid] = work_folder
+    return {"op": "killed", "id": child_id}
+
+
+def _reap(dying: dict[int, str | None], isolate: bool, *, block: bool) -> None:
+    """Collect the killed children that have exited (all of them with ``block``) and clean up after them."""
+    for pid in list(dying):
+        try:
+            reaped, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            reaped = pid
+        if reaped:
+            _clean_up(pid, dying.pop(pid), isolate)
 
 
 def _wait_child(

@@ -504,3 +504,15 @@ def test_largest_spec_limits_still_run(any_runner: Runner) -> None:
     result = run_source(any_runner, "def answer():\n    return 42\n", [Call("answer", ())], limits)
     assert result.outcomes[0].status == "ok"
     assert result.outcomes[0].value == 42
+
+
+def test_killed_children_are_reaped(process_runner: Runner) -> None:
+    # A kill returns at once; the template collects the child before a later request.
+    for _ in range(10):
+        result = run_source(process_runner, "def one():\n    return 1\n", [Call("one", ())])
+        assert result.outcomes[0].value == 1
+    template = process_runner._template
+    assert template is not None
+    pid = template.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii").split()
+    assert len(children) <= 1
