@@ -23,6 +23,14 @@ class Reading:
     text: str
     latex: str
 
+    # Expression checks build one Reading and one Verdict per answer in tens
+    # of microseconds, so both write their fields straight into the instance
+    # dict: about half the cost of the generated frozen __init__.
+    def __init__(self, text: str, latex: str) -> None:
+        fields = self.__dict__
+        fields["text"] = text
+        fields["latex"] = latex
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -35,6 +43,13 @@ class Verdict:
     fraction: float
     feedback: str
     reading: Reading | None = None
+
+    def __init__(self, status: Status, fraction: float, feedback: str, reading: Reading | None = None) -> None:
+        fields = self.__dict__
+        fields["status"] = status
+        fields["fraction"] = fraction
+        fields["feedback"] = feedback
+        fields["reading"] = reading
 
     @classmethod
     def correct(cls, feedback: str = "Correct.", reading: Reading | None = None) -> Verdict:

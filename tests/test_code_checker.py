@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograder.checkers.code import CodeChecker, grade_code_parts
 from autograder.errors import SpecError
@@ -343,3 +345,58 @@ def test_misnamed_module_gets_a_hint(grad_checker: CodeChecker) -> None:
         verdicts = grade_code_parts([grad_checker], FakeSubmission({"hw_.py": source}), module_file="hw.py", runner=runner, include_hidden=True)
     assert verdicts["1"].status == "missing"
     assert verdicts["1"].feedback.endswith("Your submission has hw_.py: rename it to hw.py.")
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        (1.0, 1.0 + 1e-7),
+        (1.0, 1.0 + 1e-5),
+        (0.0, 1e-10),
+        (0.0, 1e-8),
+        (np.inf, np.inf),
+        (-np.inf, np.inf),
+        (np.inf, 1e308),
+        (1e308, np.inf),
+        (1.0, np.nan),
+        (np.array([[1.0], [2.0]]), np.array([[1.0], [2.0000001]])),
+        (np.array([[1.0], [2.0]]), np.array([[1.0], [2.1]])),
+        (np.array([1, 2, 3]), np.array([1.0, 2.0, 3.0])),
+        (np.array([2**62, 1]), np.array([2.0**62, 1.0])),
+        (np.array([1 + 0j, 2]), np.array([1.0, 2.0])),
+        (np.array([1 + 1e-3j, 2]), np.array([1.0, 2.0])),
+    ],
+)
+def test_all_close_agrees_with_numpy(actual: object, expected: object) -> None:
+    from autograder.checkers.code import _all_close
+
+    actual_array = np.asarray(actual)
+    expected_value = expected if isinstance(expected, np.ndarray) else float(expected)  # type: ignore[arg-type]
+    numpy_says = bool(np.allclose(actual_array, expected_value, rtol=1e-6, atol=1e-9, equal_nan=False))
+    assert _all_close(actual_array, expected_value, rtol=1e-6, atol=1e-9) is numpy_says
+
+
+def test_calls_are_built_once_and_handed_out_as_new_lists(grad_checker: CodeChecker) -> None:
+    first = grad_checker.calls(show_hidden=True)
+    first.clear()
+    second = grad_checker.calls(show_hidden=True)
+    assert len(second) == len(grad_checker.cases)
+    assert second == grad_checker.calls(show_hidden=True)
+    assert len(grad_checker.calls(show_hidden=False)) == sum(not case.hidden for case in grad_checker.cases)
+
+
+@given(
+    arrays=st.integers(min_value=1, max_value=6).flatmap(
+        lambda size: st.tuples(
+            st.lists(st.floats(allow_nan=False, width=64), min_size=size, max_size=size),
+            st.lists(st.floats(allow_nan=True, width=64), min_size=size, max_size=size),
+        )
+    )
+)
+def test_all_close_agrees_with_numpy_on_random_arrays(arrays: tuple[list[float], list[float]]) -> None:
+    from autograder.checkers.code import _all_close
+
+    actual, expected = (np.array(values) for values in arrays)
+    with np.errstate(all="ignore"):
+        numpy_says = bool(np.allclose(actual, expected, rtol=1e-6, atol=1e-9, equal_nan=False))
+    assert _all_close(actual, expected, rtol=1e-6, atol=1e-9) is numpy_says
