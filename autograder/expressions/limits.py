@@ -51,6 +51,24 @@ class Limits:
     max_number_digits: int = 60
     max_number_exponent: int = 300
 
+    @property
+    def max_plain_size(self) -> float:
+        """The largest plain size for which ``check_sizes`` cannot fail, so the parser may skip it.
+
+        A tree is plain when it has only variables, sums, products, quotients,
+        negations, ``e``, ``pi`` and literals without scientific notation. Its
+        plain size is the sum over literals and constants of their length plus
+        20. A literal of n characters is below 10^n and, unless 0, at least
+        10^-n. Products and quotients add the decimal exponents of their
+        factors. A constant sum of at most 1000 terms is at most 10^3 times its
+        largest term and, unless 0, at least 2^-52 (about 10^-16) times its
+        smallest, and each such sum uses up at least one literal. So every
+        folded value of a plain tree is 0, NaN (from 1/0), or between
+        10^-size and 10^size, and 8 digits of margin keep it below
+        ``max_magnitude``.
+        """
+        return math.log10(self.max_magnitude) - 8.0
+
 
 DEFAULT_LIMITS = Limits()
 

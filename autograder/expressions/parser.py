@@ -69,10 +69,13 @@ _OPERATOR = Kind.OPERATOR
 _NAME = Kind.NAME
 _NUMBER = Kind.NUMBER
 _OPEN = Kind.OPEN
+_CLOSE = Kind.CLOSE
+_COMMA = Kind.COMMA
+_END = Kind.END
 _ADDITIVE = frozenset("+-")
 _MULTIPLICATIVE = frozenset("*/")
-# Token kinds after which a product goes on by implicit multiplication, or stops at a misplaced number.
-_PRODUCT_CONTINUES = frozenset((Kind.NAME, Kind.OPEN, Kind.NUMBER))
+# Operators that cannot start an operand.
+_NOT_OPERAND_START = frozenset("*/^!")
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,10 @@ def parse(text: str, names: NameTable, limits: Limits = DEFAULT_LIMITS) -> Expre
     """Parse ``text`` with the names of one part, or describe what is wrong and where."""
     try:
         tokens = tokenize(text, limits)
-        tree = _Parser(tokens, names, limits).parse()
-        check_sizes(tree, limits)
+        parser = _Parser(tokens, names, limits)
+        tree = parser.parse()
+        if parser.needs_size_check or parser.plain_size > limits.max_plain_size:
+            check_sizes(tree, limits)
     except ExpressionError as error:
         return failure_at(text, error.message, error.position)
     return Expression(text, tree)
@@ -127,6 +132,11 @@ class _Parser:
         self.names = names
         self.limits = limits
         self.index = 0
+        # What ``parse`` needs to skip ``check_sizes`` (see ``Limits.max_plain_size``):
+        # whether the tree has a call, power, factorial or literal in scientific
+        # notation, and the sum over its literals and constants of their length plus 20.
+        self.needs_size_check = False
+        self.plain_size = 0
 
     def peek(self) -> Token:
         # The parser never advances past the END token, so the index is always valid.
@@ -194,7 +204,11 @@ class _Parser:
         first = self.parse_signed(depth)
         token = tokens[self.index]
         kind = token.kind
-        if kind not in _PRODUCT_CONTINUES and not (kind is _OPERATOR and token.text in _MULTIPLICATIVE):
+        # A product goes on by implicit multiplication, or stops with an error at a misplaced number.
+        # Kinds are compared by identity because hashing an enum member runs Python code.
+        if not (
+            kind is _NAME or kind is _OPEN or kind is _NUMBER or (kind is _OPERATOR and token.text in _MULTIPLICATIVE)
+        ):
             return first
         factors = [first]
         divide = [False]
@@ -245,6 +259,9 @@ class _Parser:
             self.index += 1
             text = token.text
             node = Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
+            self.plain_size += len(text) + 20
+            if "e" in text:
+                self.needs_size_check = True
         elif resolved is not None and resolved.kind == "variable":
             self.index += 1
             node = Variable(resolved.name, (token.start, token.end))
@@ -258,6 +275,7 @@ class _Parser:
             self.index += 1
             postfix_depth += 1
             self.check_depth(postfix_depth, token)
+            self.needs_size_check = True
             node = Factorial(node, (node.span[0], token.end))
             token = tokens[self.index]
             if token.kind is not _OPERATOR:
@@ -265,6 +283,7 @@ class _Parser:
         if token.text != "^":
             return node
         self.check_depth(depth + 1, token)
+        self.needs_size_check = True
         self.index += 1
         self.expect_operand_after(token)
         exponent = self.parse_exponent(depth + 1)
@@ -288,6 +307,9 @@ class _Parser:
         if kind is _NUMBER:
             self.index += 1
             text = token.text
+            self.plain_size += len(text) + 20
+            if "e" in text:
+                self.needs_size_check = True
             return Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
         if kind is _NAME:
             return self.parse_name(depth)
@@ -307,11 +329,13 @@ class _Parser:
         if resolved.kind == "variable":
             return Variable(resolved.name, span)
         if resolved.kind == "constant":
+            self.plain_size += 21
             return Constant(resolved.name, span)  # type: ignore[arg-type]
         assert resolved.function is not None
         return self.parse_call(token, resolved.function, depth)
 
     def parse_call(self, name: Token, info: FunctionInfo, depth: int) -> Node:
+        self.needs_size_check = True
         power = self.parse_function_power(name)
         opening = self.peek()
         if opening.kind is not Kind.OPEN:
@@ -359,6 +383,7 @@ class _Parser:
                 f"This '{after.text}' after √{argument} is ambiguous: use brackets to show what the root covers, as in {examples}.",
                 after.start,
             )
+        self.needs_size_check = True
         return Call("sqrt", (operand,), span=(root.start, self.previous_end()))
 
     def source_of(self, node: Node) -> str:
@@ -422,8 +447,9 @@ class _Parser:
         raise ExpressionError(f"Expected '{expected}' here, to close the '{opening.text}' at position {opening.start + 1}.", token.start)
 
     def expect_operand_after(self, operator: Token) -> None:
-        following = self.peek()
-        if following.kind in (Kind.END, Kind.CLOSE, Kind.COMMA) or self.is_operator(following, "*", "/", "^", "!"):
+        following = self.tokens[self.index]
+        kind = following.kind
+        if kind is _END or kind is _CLOSE or kind is _COMMA or (kind is _OPERATOR and following.text in _NOT_OPERAND_START):
             raise ExpressionError(f"A value is missing after '{operator.text}'.", following.start)
 
     def missing_operand(self, token: Token) -> ExpressionError:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
+from autograder.expressions.limits import check_sizes
 from autograder.expressions.parser import Expression
 
 NAMES = NameTable(("x",))
@@ -75,3 +78,51 @@ def test_exact_digits_rejection_points_at_power() -> None:
     result = parse(text, NAMES)
     assert isinstance(result, ExpressionFailure)
     assert result.position == text.index("2/3")
+
+
+BIG = "1" + "0" * 59
+TINY = "0." + "0" * 58 + "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (" * ".join([BIG] * 6), "too large to evaluate"),
+        (" * ".join([BIG] * 3) + " / " + " / ".join([TINY] * 3), "too large to evaluate"),
+        ("x + " + " * ".join([BIG] * 6) + " * pi", "too large to evaluate"),
+    ],
+)
+def test_plain_trees_over_size_still_checked(text: str, fragment: str) -> None:
+    result = parse(text, NAMES)
+    assert isinstance(result, ExpressionFailure)
+    assert fragment in result.message
+
+
+def test_small_max_magnitude_checks_plain_trees() -> None:
+    limits = Limits(max_magnitude=1e10)
+    assert limits.max_plain_size < 21
+    assert isinstance(parse("123456 * 123456", NAMES, limits), ExpressionFailure)
+
+
+PLAIN_LITERALS = st.one_of(
+    st.integers(min_value=0, max_value=60).map(lambda zeros: "1" + "0" * zeros),
+    st.integers(min_value=0, max_value=58).map(lambda zeros: "0." + "0" * zeros + "1"),
+    st.sampled_from(["0", "1", "1.0000001", "1.0000002", "0.5", "3", "x", "e", "pi"]),
+)
+PLAIN_TEXT = st.recursive(
+    PLAIN_LITERALS,
+    lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+        lambda parts: f"({parts[0]} {parts[1]} {parts[2]})"
+    )
+    | inner.map(lambda operand: f"-({operand})"),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLAIN_TEXT)
+def test_skipped_size_check_would_pass(text: str) -> None:
+    """A plain tree that the parser accepts without ``check_sizes`` passes ``check_sizes`` too."""
+    result = parse(text, NAMES)
+    if isinstance(result, Expression):
+        check_sizes(result.tree)
