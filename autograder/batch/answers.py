@@ -108,20 +108,30 @@ class VerdictLookup:
     submission's answers. An answer that is not there (not shared, or its
     judgment raised) goes to the real checker, so grading gives exactly what
     it would give without the lookup.
+
+    ``by_part`` is set instead when the answers are the very ones whose keys
+    made ``verdicts`` (the scan's copy of the submission): then the verdict
+    is found by part id, without computing the key again.
     """
 
     def __init__(self, part: PartBase, checker: Checker) -> None:
         self.part = part
         self.checker = checker
         self.verdicts: Mapping[PairKey, Mapping[str, Any]] = {}
+        self.by_part: Mapping[str, Mapping[str, Any]] | None = None
         self.misses = 0
 
     def judge(self, answer: Answer) -> Verdict:
-        shared = shared_answer(self.part, answer)
-        if shared is not None:
-            found = self.verdicts.get((self.part.id, shared.key))
+        if self.by_part is not None:
+            found = self.by_part.get(self.part.id)
             if found is not None:
                 return verdict_from_dict(found)
+        else:
+            shared = shared_answer(self.part, answer)
+            if shared is not None:
+                found = self.verdicts.get((self.part.id, shared.key))
+                if found is not None:
+                    return verdict_from_dict(found)
         self.misses += 1
         return self.checker.judge(answer)
 
@@ -158,10 +168,16 @@ class LookupProblemSet:
         )
         return cls(wrapped, lookups)
 
-    def use(self, verdicts: Mapping[PairKey, Mapping[str, Any]]) -> None:
-        """Make every lookup answer from ``verdicts`` until the next call."""
+    def use(self, verdicts: Mapping[PairKey, Mapping[str, Any]], *, same_answers: bool = False) -> None:
+        """Make every lookup return verdicts from ``verdicts`` until the next call.
+
+        ``same_answers`` says that the submission's answers are the ones whose
+        keys made ``verdicts``, so that each part's verdict is found by its id.
+        """
+        by_part = {part_id: verdict for (part_id, _), verdict in verdicts.items()} if same_answers else None
         for lookup in self.lookups.values():
             lookup.verdicts = verdicts
+            lookup.by_part = by_part
 
     @property
     def misses(self) -> int:

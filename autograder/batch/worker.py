@@ -267,12 +267,13 @@ def _grade(state: _WorkerState, task: GradeTask) -> GradeResult:
     lookup = state.lookup
     misses_before = lookup.misses
     failure: str | None = None
-    lookup.use(task.verdicts)
     try:
         try:
             if task.submission is not None and content_hash == task.scanned_hash:
                 submission = pickle.loads(task.submission)
+                lookup.use(task.verdicts, same_answers=True)
             else:
+                lookup.use(task.verdicts)
                 submission = state.read(item)
         except SubmissionError as error:
             result = failed_result(state.problem_set, item.name, str(error), only_parts=parts)

@@ -115,6 +115,24 @@ def test_lookup_returns_stored_verdict(problem_set):
     assert lookup.misses == 0
 
 
+def test_lookup_by_part_skips_the_key(problem_set, monkeypatch):
+    from autograder.batch import answers
+
+    lookup = LookupProblemSet.wrap(problem_set)
+    planted = Verdict.incorrect("planted")
+    key = shared_answer(problem_set.parts[1], typed([6, 8])).key
+    lookup.use({("s", key): verdict_to_dict(planted)}, same_answers=True)
+
+    def no_key(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the key was computed again")
+
+    monkeypatch.setattr(answers, "shared_answer", no_key)
+    assert lookup.problem_set.checkers["s"].judge(typed([6, 8])) == planted
+    assert lookup.misses == 0
+    lookup.use({})
+    assert lookup.lookups["s"].by_part is None
+
+
 def test_lookup_falls_back_to_checker(problem_set):
     lookup = LookupProblemSet.wrap(problem_set)
     lookup.use({})
@@ -134,5 +152,8 @@ def test_lookup_grades_like_the_checkers(problem_set):
         shared = shared_answer(part, answers[part.id])
         verdicts[(part.id, shared.key)] = verdict_to_dict(problem_set.checkers[part.id].judge(shared.answer))
     lookup.use(verdicts)
+    assert grade_submission(lookup.problem_set, submission, runner=None) == direct
+    assert lookup.misses == 0
+    lookup.use(verdicts, same_answers=True)
     assert grade_submission(lookup.problem_set, submission, runner=None) == direct
     assert lookup.misses == 0
