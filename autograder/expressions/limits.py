@@ -112,6 +112,13 @@ def _fold_outside_powers(node: Node, limits: Limits) -> float | None:
         parts = (node.operand,)  # type: ignore[union-attr]
     elif kind is Call and node.function != "factorial":  # type: ignore[union-attr]
         parts = node.args  # type: ignore[union-attr]
+    elif kind is Power and type(node.base) is Variable and type(node.exponent) is Number:  # type: ignore[union-attr]
+        # ``x^2``: ``_fold`` would find no value and no digits in the base, so
+        # it would check only the exponent, with the same checks in this order.
+        exponent: Number = node.exponent  # type: ignore[union-attr]
+        _check_exponent(_number_value(exponent, limits), node, limits)
+        _check_exact_digits(_fraction_digits(exponent.value), node, limits)
+        return None
     else:
         return _fold(node, limits).value
     values = [_fold_outside_powers(part, limits) for part in parts]

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
+from autograder.expressions.fastparse import fast_parse, new_number, new_product, new_sum, new_variable
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
 from autograder.expressions.names import FUNCTIONS, FunctionInfo, NameTable
 from autograder.expressions.nodes import (
@@ -97,6 +98,12 @@ class Expression:
 def parse(text: str, names: NameTable, limits: Limits = DEFAULT_LIMITS) -> Expression | ExpressionFailure:
     """Parse ``text`` with the names of one part, or describe what is wrong and where."""
     try:
+        fast = fast_parse(text, names, limits) if text.isascii() else None
+        if fast is not None:
+            tree = fast.tree
+            if fast.needs_size_check or fast.plain_size > limits.max_plain_size:
+                check_sizes(tree, limits)
+            return Expression(text, tree)
         tokens = tokenize(text, limits)
         parser = _Parser(tokens, names, limits)
         tree = parser.parse()
@@ -196,12 +203,13 @@ class _Parser:
             terms.append(self.parse_product(depth))
             subtract.append(token.text == "-")
             token = tokens[self.index]
-        return Sum(tuple(terms), tuple(subtract), (start, tokens[self.index - 1].end))
+        return new_sum(tuple(terms), tuple(subtract), (start, tokens[self.index - 1].end))
 
     def parse_product(self, depth: int) -> Node:
         tokens = self.tokens
         start = tokens[self.index].start
-        first = self.parse_signed(depth)
+        # parse_signed reads a sign or hands over to parse_power, so the common unsigned factor goes there directly.
+        first = self.parse_signed(depth) if tokens[self.index].kind is _OPERATOR else self.parse_power(depth)
         token = tokens[self.index]
         kind = token.kind
         # A product goes on by implicit multiplication, or stops with an error at a misplaced number.
@@ -217,7 +225,9 @@ class _Parser:
             if kind is _OPERATOR and token.text in _MULTIPLICATIVE:
                 self.index += 1
                 self.expect_operand_after(token)
-                factors.append(self.parse_signed(depth))
+                factors.append(
+                    self.parse_signed(depth) if tokens[self.index].kind is _OPERATOR else self.parse_power(depth)
+                )
                 divide.append(token.text == "/")
                 implicit.append(False)
             elif kind is _NAME or kind is _OPEN:
@@ -234,7 +244,7 @@ class _Parser:
                 break
             token = tokens[self.index]
             kind = token.kind
-        return Product(tuple(factors), tuple(divide), tuple(implicit), (start, tokens[self.index - 1].end))
+        return new_product(tuple(factors), tuple(divide), tuple(implicit), (start, tokens[self.index - 1].end))
 
     def parse_signed(self, depth: int) -> Node:
         token = self.tokens[self.index]
@@ -258,13 +268,13 @@ class _Parser:
         if kind is _NUMBER:
             self.index += 1
             text = token.text
-            node = Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
+            node = new_number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
             self.plain_size += len(text) + 20
             if "e" in text:
                 self.needs_size_check = True
         elif resolved is not None and resolved.kind == "variable":
             self.index += 1
-            node = Variable(resolved.name, (token.start, token.end))
+            node = new_variable(resolved.name, (token.start, token.end))
         else:
             node = self.parse_atom(depth)
         token = tokens[self.index]
@@ -310,7 +320,7 @@ class _Parser:
             self.plain_size += len(text) + 20
             if "e" in text:
                 self.needs_size_check = True
-            return Number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
+            return new_number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
         if kind is _NAME:
             return self.parse_name(depth)
         if kind is _OPEN:

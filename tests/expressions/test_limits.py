@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
-from autograder.expressions.limits import check_sizes
+from autograder.expressions.failures import ExpressionError
+from autograder.expressions.limits import DEFAULT_LIMITS, _fold, check_sizes
+from autograder.expressions.nodes import Node
 from autograder.expressions.parser import Expression
 
 NAMES = NameTable(("x",))
@@ -126,3 +130,28 @@ def test_skipped_size_check_would_pass(text: str) -> None:
     result = parse(text, NAMES)
     if isinstance(result, Expression):
         check_sizes(result.tree)
+
+
+@pytest.mark.parametrize("text", ["x^2", "x^1001", "x^0.5", "x^123456789.123456789", "x^" + "9" * 60])
+@pytest.mark.parametrize(
+    "limits", [DEFAULT_LIMITS, Limits(max_exponent=10), Limits(max_exact_digits=5), Limits(max_magnitude=1e10)]
+)
+def test_power_of_variable_checked_as_fold(text: str, limits: Limits) -> None:
+    """``x^2`` is checked without ``_fold``, with the same outcome as ``_fold``."""
+    tree = parsed_tree(text)
+    expected = outcome(lambda: _fold(tree, limits))
+    assert outcome(lambda: check_sizes(tree, limits)) == expected
+
+
+def parsed_tree(text: str) -> Node:
+    result = parse(text, NAMES, Limits(max_exponent=1e300, max_exact_digits=1e300))
+    assert isinstance(result, Expression), getattr(result, "message", "")
+    return result.tree
+
+
+def outcome(check: Callable[[], object]) -> tuple[str, int | None] | None:
+    try:
+        check()
+    except ExpressionError as error:
+        return error.message, error.position
+    return None

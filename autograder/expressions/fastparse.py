@@ -1,0 +1,348 @@
+"""The parser's fast path: common ASCII answers lexed and parsed in one pass, building the same tree.
+
+It reads only numbers without scientific notation, names of the part
+(variables, ``e``, ``pi`` and one-argument functions followed by ``(``),
+``+ - * / ^ **``, round brackets and ASCII spaces. On anything else, and
+on every error, it returns None without a message, and ``parser.parse``
+reads the text again with the full lexer and parser, which build the
+same tree or the error message. Spans, the implicit-multiplication flags
+and the facts that decide whether the size check may be skipped are the
+same as the full parser's too, which the tests check on the corpus and on
+random text.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from autograder.expressions.limits import Limits
+from autograder.expressions.names import NameTable
+from autograder.expressions.nodes import Call, Constant, Negate, Node, Number, Power, Product, Span, Sum, Variable
+from autograder.expressions.tokens import number_value
+
+# One token per match, after a run of ASCII spaces: a number (not followed by
+# what would make it scientific notation or give it a second '.'), a name with
+# an optional well-formed subscript, an operator or a round bracket. Any other
+# character matches the last group, which ends the fast path.
+_FAST_TOKEN = re.compile(
+    r"( *+)(?:((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?![eE][+-]?[0-9]|\.))"
+    r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?)"
+    r"|(\*\*|[-+*/^()])|(.))",
+    re.DOTALL,
+)
+
+# Token codes. Names are resolved while lexing, so a name token is already a variable, a constant or a function.
+_NUMBER = 0
+_VARIABLE = 1
+_CONSTANT = 2
+_FUNCTION = 3
+_PLUS = 4
+_MINUS = 5
+_TIMES = 6
+_DIVIDE = 7
+_POWER = 8
+_OPEN = 9
+_CLOSE = 10
+_END = 11
+
+_OPERATOR_CODES = {"+": _PLUS, "-": _MINUS, "*": _TIMES, "/": _DIVIDE, "^": _POWER, "**": _POWER, "(": _OPEN, ")": _CLOSE}
+# Codes after which an operand may not be missing, as in ``x +`` or ``x + * y``.
+_NO_OPERAND = frozenset((_END, _CLOSE, _TIMES, _DIVIDE, _POWER))
+# Codes after which a product goes on by implicit multiplication.
+_IMPLICIT = frozenset((_VARIABLE, _CONSTANT, _FUNCTION, _OPEN))
+_ADDITIVE = frozenset((_PLUS, _MINUS))
+
+
+class Bail(Exception):
+    """Raised inside the fast path where the full parser must decide."""
+
+
+_BAIL = Bail()
+
+
+class FastParse:
+    """The result of the fast path: the tree and what ``parse`` needs to decide on the size check."""
+
+    __slots__ = ("tree", "needs_size_check", "plain_size")
+
+    def __init__(self, tree: Node, needs_size_check: bool, plain_size: int) -> None:
+        self.tree = tree
+        self.needs_size_check = needs_size_check
+        self.plain_size = plain_size
+
+
+def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
+    """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
+    if len(text) > limits.max_length:
+        return None
+    parser = _lex(text, names, limits)
+    if parser is None:
+        return None
+    try:
+        tree = parser.parse_sum()
+    except Bail:
+        return None
+    if parser.codes[parser.index] != _END:
+        return None
+    return FastParse(tree, parser.needs_size_check, parser.plain_size)
+
+
+def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
+    """Split ``text`` into token arrays with names resolved, or return None where the fast path does not apply."""
+    codes: list[int] = []
+    values: list[object] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    resolve = names.resolve
+    position = 0
+    for spaces, number, name, operator, other in _FAST_TOKEN.findall(text):
+        if other:
+            return None
+        start = position + len(spaces)
+        if number:
+            if len(number) > limits.max_number_digits:
+                return None
+            position = start + len(number)
+            codes.append(_NUMBER)
+            values.append(number)
+        elif name:
+            position = start + len(name)
+            if "_" in name:
+                base, _, written = name.partition("_")
+                key = base + written.strip("{}")
+            else:
+                key = name
+            resolved = resolve(key)
+            if resolved is None:
+                return None
+            kind = resolved.kind
+            if kind == "variable":
+                codes.append(_VARIABLE)
+                values.append(resolved.name)
+            elif kind == "constant":
+                codes.append(_CONSTANT)
+                values.append(resolved.name)
+            else:
+                codes.append(_FUNCTION)
+                values.append(resolved.function)
+        else:
+            # Spaces at the end of the text match nothing, and any other character matches a group.
+            position = start + len(operator)
+            codes.append(_OPERATOR_CODES[operator])
+            values.append(None)
+        starts.append(start)
+        ends.append(position)
+    # Every step down into the tree takes a token, so with no more tokens than
+    # max_depth the full parser's depth check cannot fail.
+    if not codes or len(codes) > limits.max_depth:
+        return None
+    length = len(text)
+    codes.append(_END)
+    values.append(None)
+    starts.append(length)
+    ends.append(length)
+    return _FastParser(codes, values, starts, ends)
+
+
+class _FastParser:
+    """Recursive descent over the token arrays, with the grammar and spans of ``parser._Parser``."""
+
+    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size")
+
+    def __init__(self, codes: list[int], values: list[object], starts: list[int], ends: list[int]) -> None:
+        self.codes = codes
+        self.values = values
+        self.starts = starts
+        self.ends = ends
+        self.index = 0
+        self.needs_size_check = False
+        self.plain_size = 0
+
+    def parse_sum(self) -> Node:
+        codes = self.codes
+        start = self.starts[self.index]
+        first = self.parse_product()
+        code = codes[self.index]
+        if code not in _ADDITIVE:
+            return first
+        terms = [first]
+        subtract = [False]
+        while code in _ADDITIVE:
+            self.index += 1
+            if codes[self.index] in _NO_OPERAND:
+                raise _BAIL
+            terms.append(self.parse_product())
+            subtract.append(code == _MINUS)
+            code = codes[self.index]
+        return new_sum(tuple(terms), tuple(subtract), (start, self.ends[self.index - 1]))
+
+    def parse_product(self) -> Node:
+        codes = self.codes
+        start = self.starts[self.index]
+        first = self.parse_signed() if codes[self.index] in _ADDITIVE else self.parse_power()
+        code = codes[self.index]
+        if code != _TIMES and code != _DIVIDE and code not in _IMPLICIT:
+            if code == _NUMBER:
+                raise _BAIL
+            return first
+        factors = [first]
+        divide = [False]
+        implicit = [False]
+        while True:
+            if code == _TIMES or code == _DIVIDE:
+                self.index += 1
+                following = codes[self.index]
+                if following in _NO_OPERAND:
+                    raise _BAIL
+                factors.append(self.parse_signed() if following in _ADDITIVE else self.parse_power())
+                divide.append(code == _DIVIDE)
+                implicit.append(False)
+            elif code in _IMPLICIT:
+                factors.append(self.parse_power())
+                divide.append(False)
+                implicit.append(True)
+            elif code == _NUMBER:
+                raise _BAIL
+            else:
+                break
+            code = codes[self.index]
+        return new_product(tuple(factors), tuple(divide), tuple(implicit), (start, self.ends[self.index - 1]))
+
+    def parse_signed(self) -> Node:
+        index = self.index
+        code = self.codes[index]
+        if code in _ADDITIVE:
+            self.index = index + 1
+            if self.codes[index + 1] in _NO_OPERAND:
+                raise _BAIL
+            operand = self.parse_signed()
+            if code == _PLUS:
+                return operand
+            return Negate(operand, (self.starts[index], self.ends[self.index - 1]))
+        return self.parse_power()
+
+    def parse_exponent(self) -> Node:
+        index = self.index
+        code = self.codes[index]
+        if code in _ADDITIVE:
+            self.index = index + 1
+            if self.codes[index + 1] in _NO_OPERAND:
+                raise _BAIL
+            operand = self.parse_exponent()
+            if code == _PLUS:
+                return operand
+            return Negate(operand, (self.starts[index], self.ends[self.index - 1]))
+        return self.parse_power()
+
+    def parse_power(self) -> Node:
+        codes = self.codes
+        index = self.index
+        code = codes[index]
+        span = (self.starts[index], self.ends[index])
+        if code == _NUMBER:
+            self.index = index + 1
+            text: str = self.values[index]  # type: ignore[assignment]
+            self.plain_size += len(text) + 20
+            node: Node = new_number(text, number_value(text), "." in text, span)
+        elif code == _VARIABLE:
+            self.index = index + 1
+            node = new_variable(self.values[index], span)  # type: ignore[arg-type]
+        elif code == _CONSTANT:
+            self.index = index + 1
+            self.plain_size += 21
+            node = Constant(self.values[index], span)  # type: ignore[arg-type]
+        elif code == _FUNCTION:
+            node = self.parse_call()
+        elif code == _OPEN:
+            self.index = index + 1
+            if codes[index + 1] == _CLOSE:
+                raise _BAIL
+            node = self.parse_sum()
+            if codes[self.index] != _CLOSE:
+                raise _BAIL
+            self.index += 1
+        else:
+            raise _BAIL
+        if codes[self.index] != _POWER:
+            return node
+        self.needs_size_check = True
+        self.index += 1
+        if codes[self.index] in _NO_OPERAND:
+            raise _BAIL
+        exponent = self.parse_exponent()
+        return Power(node, exponent, (node.span[0], self.ends[self.index - 1]))
+
+    def parse_call(self) -> Node:
+        codes = self.codes
+        index = self.index
+        info = self.values[index]
+        # A function takes its argument in brackets, which may not be empty.
+        if codes[index + 1] != _OPEN or codes[index + 2] == _CLOSE:
+            raise _BAIL
+        if not info.min_args <= 1 <= info.max_args:  # type: ignore[attr-defined]
+            raise _BAIL
+        self.needs_size_check = True
+        self.index = index + 2
+        argument = self.parse_sum()
+        if codes[self.index] != _CLOSE:
+            raise _BAIL
+        self.index += 1
+        return Call(info.name, (argument,), (self.starts[index], self.ends[self.index - 1]))  # type: ignore[attr-defined]
+
+
+# Builders of the most common nodes. Each sets the slots through their
+# descriptors, which skips the frozen dataclass __init__ and costs about half
+# as much. They take every field, so the nodes are the same.
+_new_node = object.__new__
+_set_number_text = Number.text.__set__  # type: ignore[attr-defined]
+_set_number_value = Number.value.__set__  # type: ignore[attr-defined]
+_set_number_is_decimal = Number.is_decimal.__set__  # type: ignore[attr-defined]
+_set_number_span = Number.span.__set__  # type: ignore[attr-defined]
+_set_variable_name = Variable.name.__set__  # type: ignore[attr-defined]
+_set_variable_span = Variable.span.__set__  # type: ignore[attr-defined]
+_set_sum_terms = Sum.terms.__set__  # type: ignore[attr-defined]
+_set_sum_subtract = Sum.subtract.__set__  # type: ignore[attr-defined]
+_set_sum_span = Sum.span.__set__  # type: ignore[attr-defined]
+_set_product_factors = Product.factors.__set__  # type: ignore[attr-defined]
+_set_product_divide = Product.divide.__set__  # type: ignore[attr-defined]
+_set_product_implicit = Product.implicit.__set__  # type: ignore[attr-defined]
+_set_product_span = Product.span.__set__  # type: ignore[attr-defined]
+
+
+def new_number(text: str, value: Fraction, is_decimal: bool, span: Span) -> Number:
+    """Build ``Number(text, value, is_decimal, span)`` without the dataclass __init__."""
+    node = _new_node(Number)
+    _set_number_text(node, text)
+    _set_number_value(node, value)
+    _set_number_is_decimal(node, is_decimal)
+    _set_number_span(node, span)
+    return node
+
+
+def new_variable(name: str, span: Span) -> Variable:
+    """Build ``Variable(name, span)`` without the dataclass __init__."""
+    node = _new_node(Variable)
+    _set_variable_name(node, name)
+    _set_variable_span(node, span)
+    return node
+
+
+def new_sum(terms: tuple[Node, ...], subtract: tuple[bool, ...], span: Span) -> Sum:
+    """Build ``Sum(terms, subtract, span)`` without the dataclass __init__."""
+    node = _new_node(Sum)
+    _set_sum_terms(node, terms)
+    _set_sum_subtract(node, subtract)
+    _set_sum_span(node, span)
+    return node
+
+
+def new_product(factors: tuple[Node, ...], divide: tuple[bool, ...], implicit: tuple[bool, ...], span: Span) -> Product:
+    """Build ``Product(factors, divide, implicit, span)`` without the dataclass __init__."""
+    node = _new_node(Product)
+    _set_product_factors(node, factors)
+    _set_product_divide(node, divide)
+    _set_product_implicit(node, implicit)
+    _set_product_span(node, span)
+    return node
+
