@@ -1,8 +1,10 @@
 """The parser's fast path: common ASCII answers lexed and parsed in one pass, building the same tree.
 
 It reads only numbers without scientific notation, names of the part
-(variables, ``e``, ``pi`` and one-argument functions followed by ``(``),
-``+ - * / ^ **``, round brackets and ASCII spaces. On anything else, and
+(variables, ``e``, ``pi`` and one-argument functions followed by ``(``,
+spelled in ASCII or as one Greek letter), ``+ - * / ^ **``, round brackets
+and spaces, after the lexer's one-for-one replacements (``−`` to ``-``,
+``×`` to ``*``). On anything else, and
 on every error, it returns None without a message, and ``parser.parse``
 reads the text again with the full lexer and parser, which build the
 same tree or the error message. Spans, the implicit-multiplication flags
@@ -15,19 +17,22 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import Any
 
 from autograder.expressions.limits import Limits
 from autograder.expressions.names import NameTable
 from autograder.expressions.nodes import Call, Constant, Negate, Node, Number, Power, Product, Span, Sum, Variable
-from autograder.expressions.tokens import number_value
+from autograder.expressions.tokens import GREEK_LETTERS, number_value, replace_one_for_one
 
 # One token per match, after a run of ASCII spaces: a number (not followed by
 # what would make it scientific notation or give it a second '.'), a name with
-# an optional well-formed subscript, an operator or a round bracket. Any other
-# character matches the last group, which ends the fast path.
+# an optional well-formed subscript, a Greek letter without one, an operator
+# or a round bracket. Any other character matches the last group, which ends
+# the fast path.
 _FAST_TOKEN = re.compile(
     r"( *+)(?:((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?![eE][+-]?[0-9]|\.))"
-    r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?)"
+    r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
+    "|[" + "".join(GREEK_LETTERS) + "](?!_))"
     r"|(\*\*|[-+*/^()])|(.))",
     re.DOTALL,
 )
@@ -76,7 +81,10 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
     if len(text) > limits.max_length:
         return None
-    parser = _lex(text, names, limits)
+    replaced = replace_one_for_one(text)
+    if replaced is None:
+        return None
+    parser = _lex(replaced, names, limits)
     if parser is None:
         return None
     try:
@@ -111,6 +119,8 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
             if "_" in name:
                 base, _, written = name.partition("_")
                 key = base + written.strip("{}")
+            elif name in GREEK_LETTERS:
+                key = GREEK_LETTERS[name]
             else:
                 key = name
             resolved = resolve(key)

@@ -98,7 +98,7 @@ class Expression:
 def parse(text: str, names: NameTable, limits: Limits = DEFAULT_LIMITS) -> Expression | ExpressionFailure:
     """Parse ``text`` with the names of one part, or describe what is wrong and where."""
     try:
-        fast = fast_parse(text, names, limits) if text.isascii() else None
+        fast = fast_parse(text, names, limits)
         if fast is not None:
             tree = fast.tree
             if fast.needs_size_check or fast.plain_size > limits.max_plain_size:

@@ -263,6 +263,19 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
     return _Lexer(normalized, None, text, limits).run()
 
 
+def replace_one_for_one(text: str) -> str | None:
+    """Return ``text`` with the one-for-one replacements made, or None if a superscript or subscript needs more characters.
+
+    The replacements keep every character's index, so spans into the result
+    are spans into ``text``.
+    """
+    if text.isascii() and not _ASCII_TO_REPLACE.search(text):
+        return text
+    if _CHANGES_LENGTH.search(text):
+        return None
+    return text.translate(_ONE_FOR_ONE)
+
+
 # Plain ASCII answers (the usual case) skip the character-by-character
 # normalization and are lexed in place, so positions need no mapping.
 _ASCII_TO_REPLACE = re.compile(r"[\t\n\r]")

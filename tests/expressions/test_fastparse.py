@@ -61,6 +61,7 @@ def assert_same_as_full(text: str, names: NameTable = NAMES, limits: Limits = DE
         "1 + 2*x", "a(1-a)", "(a+1)(a-1)", "2 log(a)", "2x^2", "1/2x", "a/x/y", "-x^2", "(-x)^2", "2^3^2",
         "x^-2", "e^-x^2", "x**2", "x ** -y", "x_1(a_1 - y)", "x_{1}", "w_01 + w_{01}", "sigma^2", "exp(-x)/(1+exp(-x))^2",
         "sqrt(x**2)", "log(x^2)", "sin(pi*x)", "((x))", "  x  +  y  ", "o*(1-o)", "x(x+1)", "(x)(y)", "e^x",
+        "x\ty", "x\n+ y", "σ", "2σx", "σ^2", "π x", "x × y", "x · y", "x − 1", "x ÷ 2", "x\u00a0+ y", "（x）",
     ],
 )
 def test_fast_path_reads_common_answers(text: str) -> None:
@@ -71,7 +72,7 @@ def test_fast_path_reads_common_answers(text: str) -> None:
     "text",
     [
         "", "   ", "x +", "x + * y", "()", "(x", "x)", "2 3", "(x)2", "2e3", "2e-3", "2E+3", "1.2.3", "1..5", "x!",
-        "log(x, 2)", "sin^2(x)", "sin x", "sin()", "[x]", "{x}", "q", "x_", "x\ty", "x²", "σ", "√x", "x=1",
+        "log(x, 2)", "sin^2(x)", "sin x", "sin()", "[x]", "{x}", "q", "x_", "x²", "x₁", "σ_1", "σ₁", "√x", "x=1", "x\u2003y", "γ",
         "2**", "*x", "^x", "x^", "x^*2", "1" * 61,
     ],
 )
@@ -95,7 +96,7 @@ def test_fast_path_matches_corpus() -> None:
 
 
 FAST_ALPHABET = st.sampled_from(
-    list("0123456789.+-*/^() xyae_{}1")
+    list("0123456789.+-*/^() xyae_{}1σπγ×−÷\t\u00a0\u2003²₁")
     + ["**", "x_1", "a_1", "w_01", "sigma", "pi", "exp(", "log(", "sqrt(", "sin(", "e", "2e", "e3", " - ", "1e3", "q"]
 )
 
