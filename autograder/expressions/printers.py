@@ -169,12 +169,17 @@ def _latex_call(node: Call) -> str:
 
 
 def _latex_product(node: Product) -> str:
-    numerator: list[Node] = []
+    factors = node.factors
+    divide = node.divide
     denominator: list[Node] = []
-    for factor, divide in zip(node.factors, node.divide):
-        (denominator if divide else numerator).append(factor)
+    if True in divide:
+        numerator: list[Node] = []
+        for factor, divides in zip(factors, divide):
+            (denominator if divides else numerator).append(factor)
+    else:
+        numerator = list(factors)
     # 1/(1 + x)*y prints as \frac{y}{1 + x}: a literal 1 beside other factors adds nothing.
-    numerator = [factor for factor in numerator if not _is_one(factor)] or numerator[:1]
+    numerator = [factor for factor in numerator if type(factor) is not Number or not _is_one(factor)] or numerator[:1]
     top = _latex_factors(numerator) if numerator else "1"
     if not denominator:
         return top
@@ -192,8 +197,10 @@ def _latex_factors(factors: list[Node]) -> str:
     pieces = []
     for index, factor in enumerate(factors):
         kind = type(factor)
-        wrap = kind in _SUM_OR_PRODUCT or (kind is Negate and index > 0)
-        pieces.append(_latex_wrapped(factor, wrap))
+        latex = to_latex(factor)
+        if kind in _SUM_OR_PRODUCT or (kind is Negate and index > 0):
+            latex = r"\left(" + latex + r"\right)"
+        pieces.append(latex)
     return r" \cdot ".join(pieces)
 
 
