@@ -280,10 +280,14 @@ class ExpressionChecker(Checker):
         if cached is not None:
             return _note_scientific_notation(cached, text)
         verdict = self._judge_expression(parsed, reading)
+        status = verdict.status
         # An invalid verdict's caret line quotes this text, which another
         # spelling of the same reading would not match.
-        if verdict.status != "invalid":
+        if status != "invalid":
             self._cache_by_reading.put(reading.text, verdict)
+        if status != "incorrect":
+            # Only an incorrect verdict gets the scientific-notation note, so most skip the call.
+            return verdict
         return _note_scientific_notation(verdict, text)
 
     def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
