@@ -158,7 +158,7 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
 class _FastParser:
     """Recursive descent over the token arrays, with the grammar and spans of ``parser._Parser``."""
 
-    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size")
+    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size", "variable_count")
 
     def __init__(self, codes: list[int], values: list[object], starts: list[int], ends: list[int]) -> None:
         self.codes = codes
@@ -168,6 +168,7 @@ class _FastParser:
         self.index = 0
         self.needs_size_check = False
         self.plain_size = 0
+        self.variable_count = 0
 
     def parse_sum(self) -> Node:
         codes = self.codes
@@ -257,6 +258,7 @@ class _FastParser:
             node: Node = new_number(text, number_value(text), "." in text, span)
         elif code == _VARIABLE:
             self.index = index + 1
+            self.variable_count += 1
             node = new_variable(self.values[index], span)  # type: ignore[arg-type]
         elif code == _CONSTANT:
             self.index = index + 1
@@ -292,11 +294,13 @@ class _FastParser:
             raise _BAIL
         if not info.min_args <= 1 <= info.max_args:  # type: ignore[attr-defined]
             raise _BAIL
-        self.needs_size_check = True
+        variables_before = self.variable_count
         self.index = index + 2
         argument = self.parse_sum()
         if codes[self.index] != _CLOSE:
             raise _BAIL
+        if self.variable_count == variables_before:
+            self.needs_size_check = True
         self.index += 1
         return Call(info.name, (argument,), (self.starts[index], self.ends[self.index - 1]))  # type: ignore[attr-defined]
 

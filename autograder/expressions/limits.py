@@ -56,8 +56,10 @@ class Limits:
         """The largest plain size for which ``check_sizes`` cannot fail, so the parser may skip it.
 
         A tree is plain when it has only variables, sums, products, quotients,
-        negations, ``e``, ``pi`` and literals without scientific notation. Its
-        plain size is the sum over literals and constants of their length plus
+        negations, ``e``, ``pi``, literals without scientific notation, and
+        calls with a variable in their arguments. Such a call, like every
+        subtree with a variable, folds to no value, so only the constant
+        subtrees inside it are folded and checked. Its plain size is the sum over literals and constants of their length plus
         20. A literal of n characters is below 10^n and, unless 0, at least
         10^-n. Products and quotients add the decimal exponents of their
         factors. A constant sum of at most 1000 terms is at most 10^3 times its

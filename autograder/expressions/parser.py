@@ -147,10 +147,12 @@ class _Parser:
         self.limits = limits
         self.index = 0
         # What ``parse`` needs to skip ``check_sizes`` (see ``Limits.max_plain_size``):
-        # whether the tree has a call, power, factorial or literal in scientific
-        # notation, and the sum over its literals and constants of their length plus 20.
+        # whether the tree has a power, a factorial, a literal in scientific
+        # notation or a call without a variable in its arguments, and the sum
+        # over its literals and constants of their length plus 20.
         self.needs_size_check = False
         self.plain_size = 0
+        self.variable_count = 0
 
     def peek(self) -> Token:
         # The parser never advances past the END token, so the index is always valid.
@@ -281,6 +283,7 @@ class _Parser:
                 self.needs_size_check = True
         elif resolved is not None and resolved.kind == "variable":
             self.index += 1
+            self.variable_count += 1
             node = new_variable(resolved.name, (token.start, token.end))
         else:
             node = self.parse_atom(depth)
@@ -344,6 +347,7 @@ class _Parser:
             raise ExpressionError(message, token.start)
         span = (token.start, token.end)
         if resolved.kind == "variable":
+            self.variable_count += 1
             return Variable(resolved.name, span)
         if resolved.kind == "constant":
             self.plain_size += 21
@@ -352,7 +356,7 @@ class _Parser:
         return self.parse_call(token, resolved.function, depth)
 
     def parse_call(self, name: Token, info: FunctionInfo, depth: int) -> Node:
-        self.needs_size_check = True
+        variables_before = self.variable_count
         power = self.parse_function_power(name)
         opening = self.peek()
         if opening.kind is not Kind.OPEN:
@@ -378,6 +382,8 @@ class _Parser:
             raise ExpressionError(
                 f"'{name.text}' takes {expected}, but {len(args)} were given.", name.start
             )
+        if power is not None or self.variable_count == variables_before:
+            self.needs_size_check = True
         call: Node = Call(info.name, tuple(args), span=(name.start, self.previous_end()))
         if power is not None:
             call = Power(call, power, span=call.span)

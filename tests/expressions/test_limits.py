@@ -94,6 +94,10 @@ TINY = "0." + "0" * 58 + "1"
         (" * ".join([BIG] * 6), "too large to evaluate"),
         (" * ".join([BIG] * 3) + " / " + " / ".join([TINY] * 3), "too large to evaluate"),
         ("x + " + " * ".join([BIG] * 6) + " * pi", "too large to evaluate"),
+        ("log(x) * exp(1000)", "too large to evaluate"),
+        ("log(x + exp(1000))", "too large to evaluate"),
+        ("sin(x) + " + " * ".join([BIG] * 6), "too large to evaluate"),
+        ("log(x, 2) * exp(1000)", "too large to evaluate"),
     ],
 )
 def test_plain_trees_over_size_still_checked(text: str, fragment: str) -> None:
@@ -118,7 +122,10 @@ PLAIN_TEXT = st.recursive(
     lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
         lambda parts: f"({parts[0]} {parts[1]} {parts[2]})"
     )
-    | inner.map(lambda operand: f"-({operand})"),
+    | inner.map(lambda operand: f"-({operand})")
+    | st.tuples(st.sampled_from(["exp", "log", "sinh", "tan", "factorial", "sqrt"]), inner).map(
+        lambda parts: f"{parts[0]}({parts[1]})"
+    ),
     max_leaves=12,
 )
 
