@@ -106,6 +106,7 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
     ends: list[int] = []
     resolve = names.resolve
     position = 0
+
     for spaces, number, name, operator, other in _FAST_TOKEN.findall(text):
         if other:
             return None
@@ -143,10 +144,12 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
             values.append(None)
         starts.append(start)
         ends.append(position)
+
     # Every step down into the tree takes a token, so with no more tokens than
     # max_depth the full parser's depth check cannot fail.
     if not codes or len(codes) > limits.max_depth:
         return None
+
     length = len(text)
     codes.append(_END)
     values.append(None)
