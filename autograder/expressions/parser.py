@@ -31,6 +31,11 @@ the attacker wants to run code, read data, or hang or crash the grader.
   child with CPU-time and address-space limits, which is killed after a
   wall-clock time limit, because one SymPy call can spend minutes inside
   a single C operation.
+- Bypassing these checks through the fast path: ``fastparse.py`` reads
+  common answers in one pass, accepting a subset of the same characters
+  and resolving names through the same ``NameTable``. It hands anything
+  else, errors included, to the lexer and parser here, and ``parse``
+  applies the same size-check rule to its trees.
 - Crashing the grader: every failure on student input is an
   ``ExpressionError`` raised inside the engine and returned as an
   ``ExpressionFailure`` value at the boundary (``parse``); tests feed
