@@ -368,13 +368,14 @@ def main() -> None:
         cohort = work / f"cohort-{size}"
         plain = grade_plain(spec, cohort, args.plain)
         plain_rate = plain.seconds / plain.submissions
-        batch_rate = figures[size].seconds / figures[size].submissions
         print(
             f"plain  {plain.submissions:>6} submissions: {plain.seconds:8.1f} s wall, {plain.submissions / plain.seconds:6.1f} submissions/s "
             f"(one at a time: {plain.code_seconds:.1f} s in a fresh python per code part, "
             f"{plain.expression_seconds:.1f} s in parse_expr + simplify per expression)"
         )
-        print(f"batch is {plain_rate / batch_rate:.1f} times faster per submission than the plain way (batch of {size})")
+        for graded in sorted(figures):
+            batch_rate = figures[graded].seconds / figures[graded].submissions
+            print(f"batch of {graded}: {plain_rate / batch_rate:.1f} times faster per submission than the plain way")
 
     print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     if args.work is None:
