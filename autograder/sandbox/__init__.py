@@ -20,9 +20,10 @@ grader works. Each attack and where it is stopped:
 - Lie through objects: the child converts return values by exact type checks
   (``codec.encode``) and never calls ``__eq__``, ``__array__``, ``__float__``
   and the like on student objects. The grader sees only decoded plain data.
-- Reach the network: bubblewrap's network namespace has only a loopback
-  interface. Children share it one after another, and what one binds there
-  dies with its processes.
+- Reach the network, or pass data to the next student's run through it:
+  bubblewrap's network namespace has only a loopback interface, and the
+  seccomp filter refuses to create sockets, so nothing can be bound there
+  or kept in flight (children share the namespace one after another).
 - Fork bomb: a seccomp filter (``seccomp.py``) refuses every process creation
   but threads, because RLIMIT_NPROC does not hold for a grader running as root.
 - Infinite loop, busy loop catching signals, memory bomb, disk fill, stdout

@@ -19,9 +19,9 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 # The namespaces that a child unshares for itself. Its PID namespace is made
 # by the template when it forks the child. The network namespace is the
-# template's, which bubblewrap created with nothing but a loopback interface:
-# children run one at a time, and without capabilities nothing a child does
-# there (a socket, a bound port) outlives its processes.
+# template's, which bubblewrap created with nothing but a loopback interface.
+# A new one per child would cost about 0.7 ms of CPU per run. Instead seccomp
+# refuses to create sockets, because a socket there could outlive its run.
 CHILD_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC
 # The identity of student code inside its user namespace.
 SANDBOX_UID = 1000

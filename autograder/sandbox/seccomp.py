@@ -7,7 +7,7 @@ process creation is refused here instead: ``clone`` is allowed only with
 ``CLONE_THREAD`` (threads), ``clone3`` fails with ENOSYS so that glibc falls back
 to ``clone``, and ``fork`` and ``vfork`` fail with EPERM. The filter also refuses
 calls that could change namespaces, mounts or the kernel, as a second layer
-behind the dropped capabilities. Every other system call is allowed, because
+behind the dropped capabilities, and the creation of sockets. Every other system call is allowed, because
 the namespaces, not this filter, are what hide the host.
 
 Syscall numbers come from the kernel headers ``asm/unistd_64.h`` (x86_64) and
@@ -82,6 +82,8 @@ ARCHITECTURES: dict[str, dict[str, int]] = {
         "fsmount": 432,
         "fspick": 433,
         "mount_setattr": 442,
+        "socket": 41,
+        "socketpair": 53,
     },
     "aarch64": {
         "audit_arch": 0xC00000B7,
@@ -116,6 +118,8 @@ ARCHITECTURES: dict[str, dict[str, int]] = {
         "fsmount": 432,
         "fspick": 433,
         "mount_setattr": 442,
+        "socket": 198,
+        "socketpair": 199,
     },
 }
 
@@ -149,6 +153,12 @@ DENIED_WITH_EPERM = (
     "fsmount",
     "fspick",
     "mount_setattr",
+    # No new sockets of any family, because student code needs none. The runs
+    # of one template share its network namespace one after another, and a
+    # socket there could outlive its run (a TCP port in TIME_WAIT, a unix
+    # socket kept in flight) and carry data to the next student.
+    "socket",
+    "socketpair",
 )
 
 
