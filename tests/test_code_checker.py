@@ -238,12 +238,11 @@ def test_hidden_exception_names_cannot_carry_inputs(grad_checker: CodeChecker, e
     assert "0.5975" not in feedback
 
 
-@pytest.mark.parametrize("reason", ["timed out", "crashed", "timed out or crashed"])
-def test_skipped_after_failures_says_why(grad_checker: CodeChecker, reason: str) -> None:
+def test_skipped_after_timeouts_says_why(grad_checker: CodeChecker) -> None:
     outcomes = expected_outcomes(grad_checker)
-    outcomes[4] = CallOutcome("not_run", message=f"not run, because 3 calls of grad in a row {reason}")
+    outcomes[4] = CallOutcome("not_run", message="not run, because 3 calls of grad in a row timed out")
     feedback = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=True).feedback
-    assert f"Hidden case 5 failed: not run, because earlier calls {reason}." in feedback
+    assert "Hidden case 5 failed: not run, because 3 calls of grad in a row timed out." in feedback
 
 
 def test_check_mode_counts_hidden_cases(grad_checker: CodeChecker) -> None:

@@ -34,15 +34,14 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
-# After this many calls in a row of one function time out or crash, its
-# remaining calls are not run. Otherwise a function that loops forever would
-# cost a whole call limit per test case until the submission's budget runs
-# out, and one that kills the interpreter a new child and import per case. A
-# function that fails so on a few inputs still gets its other cases run,
-# because any call of it that returns resets the count.
-MAX_CONSECUTIVE_FAILURES = 3
-# Call statuses that end the child, so that the next call needs a new one.
-ENDING_STATUSES = ("timeout", "crash")
+# After this many calls in a row of one function time out, its remaining
+# calls are not run: a function that loops forever would otherwise cost a
+# whole call limit per test case, until the submission's budget runs out. A
+# function that is too slow on a few inputs still gets its other cases run,
+# because any call of it that finishes resets the count. Crashes do not
+# count: a new child costs milliseconds, so every case of a crashing
+# function still runs.
+MAX_CONSECUTIVE_TIMEOUTS = 3
 MAX_EXCEPTION_NAME_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
@@ -157,19 +156,17 @@ class Runner:
         call: Call,
         module: str,
         missing: set[str],
-        failures: dict[str, list[str]],
+        timeouts: dict[str, int],
         deadline: float,
         limits: SandboxLimits,
     ) -> CallOutcome | None:
         """Return the outcome of a call that must not run, or None if it may."""
         if call.function in missing:
             return CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
-        recent = failures.get(call.function, [])
-        if len(recent) >= MAX_CONSECUTIVE_FAILURES:
-            reason = " or ".join(sorted({"timed out" if status == "timeout" else "crashed" for status in recent}, reverse=True))
+        if timeouts.get(call.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
             return CallOutcome(
                 "not_run",
-                message=f"not run, because {len(recent)} calls of {call.function} in a row {reason}",
+                message=f"not run, because {MAX_CONSECUTIVE_TIMEOUTS} calls of {call.function} in a row timed out",
             )
         if time.monotonic() >= deadline:
             return CallOutcome(
@@ -206,13 +203,12 @@ class Runner:
             missing = set(import_outcome.missing_functions)
             outcomes_list: list[CallOutcome] = []
             restarts = 0
-            # The statuses of the calls of each function that ended their child, since its last returned call.
-            failures: dict[str, list[str]] = {}
+            timeouts: dict[str, int] = {}
             current: _Session | None = session
             position = 0
             while position < len(calls):
                 call = calls[position]
-                skipped = self._skip_reason(call, module, missing, failures, deadline, limits)
+                skipped = self._skip_reason(call, module, missing, timeouts, deadline, limits)
                 if skipped is not None:
                     outcomes_list.append(skipped)
                     position += 1
@@ -240,16 +236,16 @@ class Runner:
                 batch = [call]
                 while position + len(batch) < len(calls):
                     following = calls[position + len(batch)]
-                    if following.function in missing or len(failures.get(following.function, [])) >= MAX_CONSECUTIVE_FAILURES:
+                    if following.function in missing or timeouts.get(following.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
                         break
                     batch.append(following)
                 for outcome, sent in zip(current.call_batch(batch, deadline, limits), batch):
                     outcomes_list.append(outcome)
                     position += 1
-                    if outcome.status in ENDING_STATUSES:
-                        failures.setdefault(sent.function, []).append(outcome.status)
+                    if outcome.status == "timeout":
+                        timeouts[sent.function] = timeouts.get(sent.function, 0) + 1
                     else:
-                        failures[sent.function] = []
+                        timeouts[sent.function] = 0
                 if not current.usable:
                     current.close()
                     current = None
