@@ -258,7 +258,15 @@ def grade(
             feedback_dir=feedback_dir,
         )
         summary = batch.SummaryBuilder(problem_set)
-        batch.write_outputs(problem_set, items, gradebook, sinks, summary)
+        try:
+            batch.write_outputs(problem_set, items, gradebook, sinks, summary)
+        except KeyboardInterrupt:
+            click.echo(
+                f"autograder: interrupted while writing the outputs; every result is saved in {options.gradebook}. "
+                "Run the same command again to write them.",
+                err=True,
+            )
+            raise SystemExit(130) from None
 
     built = summary.build(stats)
     if not quiet:

@@ -63,6 +63,22 @@ def test_grade_json(quiz):
     assert set(results["cat"]["parts"][0]) == {"id", "score", "max_score", "status", "feedback"}
 
 
+@pytest.mark.parametrize("stage", ["grade_batch", "write_outputs"])
+def test_grade_interrupted_keeps_results_and_exits_130(quiz, monkeypatch, stage):
+    from autograder import batch
+
+    def interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, stage, interrupt)
+    code, out, err = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class"), "--format", "json")
+    assert code == 130
+    assert out == ""
+    assert "interrupted" in err
+    assert "Run the same command again" in err
+    assert "Traceback" not in err
+
+
 def test_grade_single_submission(quiz):
     code, out, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class" / "ann"), "--format", "json")
     assert code == 0
