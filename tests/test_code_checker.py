@@ -240,9 +240,9 @@ def test_hidden_exception_names_cannot_carry_inputs(grad_checker: CodeChecker, e
 
 def test_skipped_after_timeouts_says_why(grad_checker: CodeChecker) -> None:
     outcomes = expected_outcomes(grad_checker)
-    outcomes[4] = CallOutcome("not_run", message="not run, because 3 calls of grad in a row timed out")
+    outcomes[4] = CallOutcome("not_run", message="not run, because 3 calls of grad in a row timed out, and so did its last case")
     feedback = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=True).feedback
-    assert "Hidden case 5 failed: not run, because 3 calls of grad in a row timed out." in feedback
+    assert "Hidden case 5 failed: not run, because 3 calls of grad in a row timed out, and so did its last case." in feedback
 
 
 def test_check_mode_counts_hidden_cases(grad_checker: CodeChecker) -> None:

@@ -34,13 +34,14 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
-# After this many calls in a row of one function time out, its remaining
+# After this many calls in a row of one function time out, the function's
+# last remaining call runs next. If that one times out too, the remaining
 # calls are not run: a function that loops forever would otherwise cost a
-# whole call limit per test case, until the submission's budget runs out. A
-# function that is too slow on a few inputs still gets its other cases run,
-# because any call of it that finishes resets the count. Crashes do not
-# count: a new child costs milliseconds, so every case of a crashing
-# function still runs.
+# whole call limit per test case, until the submission's budget runs out. If
+# it finishes, the count starts again and the calls go on in order, so a
+# function that loops only on its first few (edge) cases keeps the others.
+# Crashes do not count: a new child costs milliseconds, so every case of a
+# crashing function still runs.
 MAX_CONSECUTIVE_TIMEOUTS = 3
 MAX_EXCEPTION_NAME_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
@@ -156,17 +157,17 @@ class Runner:
         call: Call,
         module: str,
         missing: set[str],
-        timeouts: dict[str, int],
+        stopped: set[str],
         deadline: float,
         limits: SandboxLimits,
     ) -> CallOutcome | None:
         """Return the outcome of a call that must not run, or None if it may."""
         if call.function in missing:
             return CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
-        if timeouts.get(call.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
+        if call.function in stopped:
             return CallOutcome(
                 "not_run",
-                message=f"not run, because {MAX_CONSECUTIVE_TIMEOUTS} calls of {call.function} in a row timed out",
+                message=f"not run, because {MAX_CONSECUTIVE_TIMEOUTS} calls of {call.function} in a row timed out, and so did its last case",
             )
         if time.monotonic() >= deadline:
             return CallOutcome(
@@ -201,17 +202,26 @@ class Runner:
                 return RunResult(import_outcome, outcomes, capture.text(), capture.truncated)
 
             missing = set(import_outcome.missing_functions)
-            outcomes_list: list[CallOutcome] = []
+            outcomes: list[CallOutcome | None] = [None] * len(calls)
             restarts = 0
             timeouts: dict[str, int] = {}
+            stopped: set[str] = set()
+            # Calls run out of order to see whether a function that timed out
+            # MAX_CONSECUTIVE_TIMEOUTS times in a row finishes on a later case.
+            probes: list[int] = []
+            probed: set[int] = set()
             current: _Session | None = session
-            position = 0
-            while position < len(calls):
-                call = calls[position]
-                skipped = self._skip_reason(call, module, missing, timeouts, deadline, limits)
+            while True:
+                if probes:
+                    indices = [probes.pop()]
+                else:
+                    indices = [index for index, outcome in enumerate(outcomes) if outcome is None]
+                    if not indices:
+                        break
+                first = indices[0]
+                skipped = self._skip_reason(calls[first], module, missing, stopped, deadline, limits)
                 if skipped is not None:
-                    outcomes_list.append(skipped)
-                    position += 1
+                    outcomes[first] = skipped
                     continue
                 if current is None:
                     restarts += 1
@@ -219,36 +229,44 @@ class Runner:
                     session = current
                     reload = current.load(_remaining(deadline, limits.call_seconds))
                     if not reload.ok:
-                        outcomes_list.append(
-                            CallOutcome(
-                                "not_run",
-                                message=f"not run, because {module} failed to import again after a restart: {reload.message}",
-                            )
+                        outcomes[first] = CallOutcome(
+                            "not_run",
+                            message=f"not run, because {module} failed to import again after a restart: {reload.message}",
                         )
                         current.close()
                         current = None
-                        position += 1
                         continue
 
                 # Send every call up to the next one that cannot run at once,
                 # so that the child works through them without waiting for
                 # the grader between calls.
-                batch = [call]
-                while position + len(batch) < len(calls):
-                    following = calls[position + len(batch)]
-                    if following.function in missing or timeouts.get(following.function, 0) >= MAX_CONSECUTIVE_TIMEOUTS:
+                batch = [first]
+                for index in indices[1:]:
+                    if calls[index].function in missing or calls[index].function in stopped:
                         break
-                    batch.append(following)
-                for outcome, sent in zip(current.call_batch(batch, deadline, limits), batch):
-                    outcomes_list.append(outcome)
-                    position += 1
-                    if outcome.status == "timeout":
-                        timeouts[sent.function] = timeouts.get(sent.function, 0) + 1
+                    batch.append(index)
+                for outcome, index in zip(current.call_batch([calls[index] for index in batch], deadline, limits), batch):
+                    outcomes[index] = outcome
+                    function = calls[index].function
+                    if outcome.status != "timeout":
+                        timeouts[function] = 0
+                    elif index in probed:
+                        stopped.add(function)
                     else:
-                        timeouts[sent.function] = 0
+                        timeouts[function] = timeouts.get(function, 0) + 1
+                        later = [
+                            other
+                            for other in range(index + 1, len(calls))
+                            if outcomes[other] is None and calls[other].function == function
+                        ]
+                        if timeouts[function] >= MAX_CONSECUTIVE_TIMEOUTS and later:
+                            probes.append(later[-1])
+                            probed.add(later[-1])
                 if not current.usable:
                     current.close()
                     current = None
+            outcomes_list = [outcome for outcome in outcomes if outcome is not None]
+            assert len(outcomes_list) == len(calls), "every call gets an outcome"
             if current is not None:
                 current.close()
             return RunResult(

@@ -411,9 +411,19 @@ def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
     calls.append(Call("spin", ()))
     result = run_source(any_runner, source, calls, limits)
     statuses = [outcome.status for outcome in result.outcomes]
-    assert statuses == ["timeout", "ok", "timeout", "timeout", "not_run", "ok", "not_run"]
-    assert "3 calls of spin in a row timed out" in result.outcomes[4].message
+    # After the third timeout in a row, the last spin call runs next; it times out too.
+    assert statuses == ["timeout", "ok", "timeout", "timeout", "not_run", "ok", "timeout"]
+    assert result.outcomes[4].message == "not run, because 3 calls of spin in a row timed out, and so did its last case"
     assert result.outcomes[5].value == 2
+
+
+def test_function_slow_only_on_its_first_cases_keeps_the_rest(any_runner: Runner) -> None:
+    limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
+    source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
+    pattern = [True, True, True, False, False, False]
+    result = run_source(any_runner, source, [Call("work", (spin,)) for spin in pattern], limits)
+    statuses = [outcome.status for outcome in result.outcomes]
+    assert statuses == ["timeout", "timeout", "timeout", "ok", "ok", "ok"]
 
 
 def test_crashes_never_stop_a_function(any_runner: Runner) -> None:
