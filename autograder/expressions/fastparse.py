@@ -236,18 +236,8 @@ class _FastParser:
             return Negate(operand, (self.starts[index], self.ends[self.index - 1]))
         return self.parse_power()
 
-    def parse_exponent(self) -> Node:
-        index = self.index
-        code = self.codes[index]
-        if code in _ADDITIVE:
-            self.index = index + 1
-            if self.codes[index + 1] in _NO_OPERAND:
-                raise _BAIL
-            operand = self.parse_exponent()
-            if code == _PLUS:
-                return operand
-            return Negate(operand, (self.starts[index], self.ends[self.index - 1]))
-        return self.parse_power()
+    # An exponent reads like a signed factor: signs, then a power.
+    parse_exponent = parse_signed
 
     def parse_power(self) -> Node:
         codes = self.codes
