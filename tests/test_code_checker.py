@@ -371,11 +371,11 @@ def test_all_close_agrees_with_numpy(actual: object, expected: object) -> None:
 
     actual_array = np.asarray(actual)
     expected_value = expected if isinstance(expected, np.ndarray) else float(expected)  # type: ignore[arg-type]
-    numpy_says = bool(np.allclose(actual_array, expected_value, rtol=1e-6, atol=1e-9, equal_nan=False))
-    assert _all_close(actual_array, expected_value, rtol=1e-6, atol=1e-9) is numpy_says
+    numpy_result = bool(np.allclose(actual_array, expected_value, rtol=1e-6, atol=1e-9, equal_nan=False))
+    assert _all_close(actual_array, expected_value, rtol=1e-6, atol=1e-9) is numpy_result
 
 
-def test_calls_are_built_once_and_handed_out_as_new_lists(grad_checker: CodeChecker) -> None:
+def test_calls_built_once_as_new_lists(grad_checker: CodeChecker) -> None:
     first = grad_checker.calls(show_hidden=True)
     first.clear()
     second = grad_checker.calls(show_hidden=True)
@@ -397,5 +397,5 @@ def test_all_close_agrees_with_numpy_on_random_arrays(arrays: tuple[list[float],
 
     actual, expected = (np.array(values) for values in arrays)
     with np.errstate(all="ignore"):
-        numpy_says = bool(np.allclose(actual, expected, rtol=1e-6, atol=1e-9, equal_nan=False))
-    assert _all_close(actual, expected, rtol=1e-6, atol=1e-9) is numpy_says
+        numpy_result = bool(np.allclose(actual, expected, rtol=1e-6, atol=1e-9, equal_nan=False))
+    assert _all_close(actual, expected, rtol=1e-6, atol=1e-9) is numpy_result

@@ -171,7 +171,7 @@ class LookupProblemSet:
     def use(self, verdicts: Mapping[PairKey, Mapping[str, Any]], *, same_answers: bool = False) -> None:
         """Make every lookup return verdicts from ``verdicts`` until the next call.
 
-        ``same_answers`` says that the submission's answers are the ones whose
+        ``same_answers`` means that the submission's answers are the ones whose
         keys made ``verdicts``, so that each part's verdict is found by its id.
         """
         by_part = {part_id: verdict for (part_id, _), verdict in verdicts.items()} if same_answers else None

@@ -243,7 +243,7 @@ class WorkerPool:
     def _spawn(self, context: BaseContext) -> _Worker:
         parent_end, child_end = context.Pipe(duplex=True)
         # A forked child inherits the parent's end of its own pipe and of
-        # every other worker's; it must close them, or it would never see
+        # every other worker's. It must close them, or it would never see
         # end-of-file when the parent dies.
         inherited = (
             [parent_end.fileno(), *self._parent_ends] if context.get_start_method() == "fork" else []
@@ -412,7 +412,7 @@ def _worker_main(connection: Connection, functions: WorkerFunctions, inherited: 
     """Serve tasks over ``connection`` until the parent sends None or goes away.
 
     ``inherited`` lists the descriptors of the parent's pipe ends that a
-    forked worker holds copies of; they are closed first.
+    forked worker has copies of. They are closed first.
     """
     for fd in inherited:
         try:

@@ -59,9 +59,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 DEFAULT_TASK_SECONDS = 900.0
 JUDGE_CHUNK_PAIRS = 64
-# What the scan read is kept for grading, up to this many bytes of pickled
-# submissions (about 3 kB each for homework 7). Beyond it, grading reads the
-# files again, so the parent's memory stays bounded whatever the cohort size.
+# The limit on the scan's pickled submissions kept for grading (about 3 kB
+# each for homework 7). Beyond it, grading reads the files again, so the
+# parent's memory stays bounded whatever the cohort size.
 MAX_KEPT_SUBMISSION_BYTES = 64 * 1024 * 1024
 
 

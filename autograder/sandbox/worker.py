@@ -82,11 +82,11 @@ def _load_sibling(name: str) -> ModuleType:
 
 @dataclass(frozen=True)
 class _Template:
-    """What the template process needs to start a child.
+    """The state the template process needs to start a child.
 
-    ``pid_namespace`` is a descriptor of the template's own PID namespace and
-    ``lifeline`` a pipe whose write end only the template keeps open; both are
-    None without isolation.
+    ``pid_namespace`` is a descriptor of the template's own PID namespace.
+    ``lifeline`` is a pipe whose write end only the template keeps open.
+    Both are None without isolation.
     """
 
     isolate: bool

@@ -142,7 +142,7 @@ def test_idle_worker_death_is_replaced():
     assert outcomes[1].value == 49
 
 
-def test_next_task_is_sent_before_the_result_is_handled():
+def test_next_task_sent_before_result_handled():
     with pool(1) as workers:
         workers.start()
         iterator = workers.run([("square", 2), ("square", 3), ("square", 4)])

@@ -417,7 +417,7 @@ def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
     assert result.outcomes[5].value == 2
 
 
-def test_function_slow_only_on_its_first_cases_keeps_the_rest(any_runner: Runner) -> None:
+def test_slow_first_cases_keep_the_rest(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
     pattern = [True, True, True, False, False, False]
