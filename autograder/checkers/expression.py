@@ -30,7 +30,14 @@ from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.names import FUNCTIONS, NameTable, join_names
 from autograder.expressions.nodes import Negate, Node, Number, variables_in
-from autograder.expressions.numeric import describe_shape, evaluate, evaluate_unguarded, shape_of
+from autograder.expressions.numeric import (
+    describe_shape,
+    evaluate,
+    evaluate_unguarded,
+    ignore_float_errors,
+    restore_float_errors,
+    shape_of,
+)
 from autograder.expressions.parser import Expression, parse
 from autograder.expressions.printers import to_latex, to_text
 from autograder.expressions.precise import DIGITS
@@ -295,19 +302,21 @@ class ExpressionChecker(Checker):
             message = exact_form_message(parsed)
             if message is not None:
                 return Verdict("invalid", 0.0, message, reading)
-        # One errstate for the evaluation and the fast comparison, because entering it costs about a microsecond.
-        with np.errstate(all="ignore"):
-            try:
-                values = evaluate_unguarded(parsed.tree, self.points.values, self.points.count)
-            except ExpressionError as error:
-                message = error.message
-                if error.position is not None:
-                    message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
-                return Verdict("invalid", 0.0, message, reading)
+        # One error state for the evaluation and the fast comparison, set without np.errstate (see numeric).
+        token = ignore_float_errors()
+        try:
+            values = evaluate_unguarded(parsed.tree, self.points.values, self.points.count)
             shape = values.shape[1:]
             band = self.reference_band
             if band is not None and shape == self.reference.shape and band.contains(values):
                 return Verdict("correct", 1.0, "Correct.", reading)
+        except ExpressionError as error:
+            message = error.message
+            if error.position is not None:
+                message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
+            return Verdict("invalid", 0.0, message, reading)
+        finally:
+            restore_float_errors(token)
         budget = PreciseBudget()
         if shape == self.reference.shape:
             comparison = self._compare(parsed.tree, values, self.reference, budget)

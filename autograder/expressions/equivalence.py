@@ -174,7 +174,7 @@ class Band:
 
         When this returns True, ``compare`` returns ``"equal"`` by sampling
         for the same values, so a caller may skip it. When it returns False,
-        only ``compare`` can tell why. Call it inside ``np.errstate(all="ignore")``
+        only ``compare`` can tell why. Call it inside ``np.errstate(all="ignore")`` or ``numeric.ignore_float_errors``
         with ``values`` of the target's shape.
         """
         if self.rows is not None:

@@ -9,7 +9,13 @@ import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.failures import ExpressionError
-from autograder.expressions.numeric import describe_shape, evaluate, shape_of
+from autograder.expressions.numeric import (
+    describe_shape,
+    evaluate,
+    ignore_float_errors,
+    restore_float_errors,
+    shape_of,
+)
 from autograder.expressions.parser import Expression
 
 NAMES = NameTable(("x", "y", "v", "w", "m"))
@@ -94,3 +100,17 @@ def test_shape_mismatch_raises(text: str) -> None:
 )
 def test_describe_shape(shape: tuple[int, ...], description: str) -> None:
     assert describe_shape(shape) == description
+
+
+def test_ignore_float_errors_restores_state() -> None:
+    with np.errstate(all="raise"):
+        token = ignore_float_errors()
+        try:
+            inside = np.float64(1.0) / np.float64(0.0)
+            state_inside = np.geterr()
+        finally:
+            restore_float_errors(token)
+        state_after = np.geterr()
+    assert inside == np.inf
+    assert set(state_inside.values()) == {"ignore"}
+    assert set(state_after.values()) == {"raise"}
