@@ -33,6 +33,7 @@ from autograder.expressions.nodes import Negate, Node, Number, variables_in
 from autograder.expressions.numeric import (
     describe_shape,
     evaluate,
+    evaluate_scalar_variables,
     evaluate_unguarded,
     ignore_float_errors,
     restore_float_errors,
@@ -90,6 +91,15 @@ class ExpressionChecker(Checker):
         answer_key = "answer_from" if part.answer_from is not None else "answer"
         reference = self._parse_spec_expression(self.reference_answer, "reference answer", (answer_key,))
         self.points: SamplePoints = self._draw_points(reference)
+        # Parts without vectors or matrices evaluate answers on the shorter path that skips aligning operands.
+        self._evaluate = (
+            evaluate_scalar_variables
+            if all(
+                type(values) is np.ndarray and values.dtype == np.float64 and values.shape == (self.points.count,)
+                for values in self.points.values.values()
+            )
+            else evaluate_unguarded
+        )
         self.reference = self._build_target(reference, "reference answer", (answer_key,))
         self.reference_band = build_band(self.reference, self.tolerance)
         self.reference_variables = variables_in(self.reference.tree)
@@ -305,7 +315,7 @@ class ExpressionChecker(Checker):
         # One error state for the evaluation and the fast comparison, set without np.errstate (see numeric).
         token = ignore_float_errors()
         try:
-            values = evaluate_unguarded(parsed.tree, self.points.values, self.points.count)
+            values = self._evaluate(parsed.tree, self.points.values, self.points.count)
             shape = values.shape[1:]
             band = self.reference_band
             if band is not None and shape == self.reference.shape and band.contains(values):

@@ -12,6 +12,7 @@ from autograder.expressions.failures import ExpressionError
 from autograder.expressions.numeric import (
     describe_shape,
     evaluate,
+    evaluate_scalar_variables,
     ignore_float_errors,
     restore_float_errors,
     shape_of,
@@ -114,3 +115,39 @@ def test_ignore_float_errors_restores_state() -> None:
     assert inside == np.inf
     assert set(state_inside.values()) == {"ignore"}
     assert set(state_after.values()) == {"raise"}
+
+
+SCALAR_NAMES = NameTable(("x", "y"))
+SCALAR_ENV = {"x": np.array([0.5, 1.0, 2.0]), "y": np.array([-1.0, 0.0, 1.0])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x",
+        "3",
+        "pi*e",
+        "2x/3 - y",
+        "x*y/x",
+        "-(x + y)^2",
+        "x^y",
+        "log(x) + log(x, 2)",
+        "log(y)",
+        "sqrt(y) + abs(y)",
+        "sin(x)cos(y)tan(x)",
+        "sec(x) + csc(x) + cot(x)",
+        "factorial(x) + 3!",
+        "x! + (x + y)!",
+        "1/y",
+        "0/0 + x",
+        "exp(1000x)",
+    ],
+)
+def test_scalar_path_matches_general(text: str) -> None:
+    expression = parse(text, SCALAR_NAMES)
+    assert isinstance(expression, Expression)
+    expected = evaluate(expression.tree, SCALAR_ENV, POINTS)
+    with np.errstate(all="ignore"):
+        actual = evaluate_scalar_variables(expression.tree, SCALAR_ENV, POINTS)
+    assert actual.shape == expected.shape
+    np.testing.assert_array_equal(actual, expected)
