@@ -238,11 +238,18 @@ def test_hidden_exception_names_cannot_carry_inputs(grad_checker: CodeChecker, e
     assert "0.5975" not in feedback
 
 
-def test_skipped_after_timeouts_says_why(grad_checker: CodeChecker) -> None:
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not run, because a call of grad timed out, and so did its last case",
+        "not run, because 3 calls of grad in a row crashed, and so did its last case",
+    ],
+)
+def test_skipped_after_failures_says_why(grad_checker: CodeChecker, message: str) -> None:
     outcomes = expected_outcomes(grad_checker)
-    outcomes[4] = CallOutcome("not_run", message="not run, because 3 calls of grad in a row timed out, and so did its last case")
+    outcomes[4] = CallOutcome("not_run", message=message)
     feedback = grad_checker.verdict(OK, outcomes, module="hw", show_hidden=True).feedback
-    assert "Hidden case 5 failed: not run, because 3 calls of grad in a row timed out, and so did its last case." in feedback
+    assert f"Hidden case 5 failed: {message}." in feedback
 
 
 def test_check_mode_counts_hidden_cases(grad_checker: CodeChecker) -> None:

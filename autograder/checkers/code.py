@@ -39,7 +39,7 @@ from autograder.results import Verdict
 from autograder.sandbox import codec
 from autograder.sandbox.limits import SandboxLimits
 from autograder.sandbox.records import Call, CallOutcome, CodeFile, ImportOutcome, RunResult
-from autograder.sandbox.runner import Runner
+from autograder.sandbox.runner import STOPPED_FUNCTION_NOTE, Runner
 from autograder.spec import CodePart
 
 logger = logging.getLogger(__name__)
@@ -415,7 +415,7 @@ def _failed_call(outcome: CallOutcome) -> Mismatch:
         "not_run": "not run",
     }
     kind = kinds.get(outcome.status, outcome.status)
-    if outcome.status == "not_run" and " in a row timed out" in outcome.message:
+    if outcome.status == "not_run" and outcome.message.endswith(STOPPED_FUNCTION_NOTE):
         # The runner's own message, which names the rule and no input, so it
         # is safe to show for a hidden case too.
         return Mismatch(outcome.message, f"{outcome.message}, and the grader stops calling a function after that.")

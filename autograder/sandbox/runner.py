@@ -9,7 +9,7 @@ import selectors
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -34,17 +34,19 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
-# After this many calls in a row of one function time out, the function's
-# last remaining call runs next. If that one times out too, the remaining
-# calls are not run: a function that loops forever would otherwise cost a
-# whole call limit per test case, until the submission's budget runs out. If
-# it finishes, the count starts again and the calls go on in order, so a
-# function that loops only on its first few (edge) cases keeps the others.
-# Crashes do not count: a new child costs milliseconds, so every case of a
-# crashing function still runs.
-MAX_CONSECUTIVE_TIMEOUTS = 3
-# NOTE: a function that times out on its first three cases and on its last
-# one loses the cases in between, even if it would pass them.
+# Calls that end their child, and how many of them in a row make a function's
+# last remaining call run next. If that one times out or crashes too, the
+# function's remaining calls are not run; if it finishes, the count starts
+# again and the calls go on in order. A function that fails on every input
+# therefore costs two call limits when it loops and four new children when
+# it crashes, while one that fails only on its first few (edge) cases keeps
+# the others. A timeout costs a whole call limit, so one is enough to try the
+# last case; a crash costs milliseconds, so three in a row are allowed first.
+PROBE_AFTER_IN_A_ROW = {"timeout": 1, "crash": 3}
+# Ends the message of every call skipped by that rule.
+STOPPED_FUNCTION_NOTE = "and so did its last case"
+# NOTE: a function that fails that way on its first cases and on its last one
+# loses the cases in between, even if it would pass them.
 MAX_EXCEPTION_NAME_CHARS = 200
 MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
@@ -159,7 +161,7 @@ class Runner:
         call: Call,
         module: str,
         missing: set[str],
-        stopped: set[str],
+        stopped: Mapping[str, str],
         deadline: float,
         limits: SandboxLimits,
     ) -> CallOutcome | None:
@@ -167,10 +169,7 @@ class Runner:
         if call.function in missing:
             return CallOutcome("not_run", message=f"{module}.py defines no function named {call.function}")
         if call.function in stopped:
-            return CallOutcome(
-                "not_run",
-                message=f"not run, because {MAX_CONSECUTIVE_TIMEOUTS} calls of {call.function} in a row timed out, and so did its last case",
-            )
+            return CallOutcome("not_run", message=stopped[call.function])
         if time.monotonic() >= deadline:
             return CallOutcome(
                 "not_run",
@@ -206,10 +205,12 @@ class Runner:
             missing = set(import_outcome.missing_functions)
             outcomes: list[CallOutcome | None] = [None] * len(calls)
             restarts = 0
-            timeouts: dict[str, int] = {}
-            stopped: set[str] = set()
-            # Calls run out of order to see whether a function that timed out
-            # MAX_CONSECUTIVE_TIMEOUTS times in a row finishes on a later case.
+            # Per function: the status of its last calls that ended a child, and how many in a row.
+            streaks: dict[str, tuple[str, int]] = {}
+            # Per stopped function: the message for its calls that are not run.
+            stopped: dict[str, str] = {}
+            # Calls run out of order to see whether a function that keeps
+            # failing (see PROBE_AFTER_IN_A_ROW) finishes on its last case.
             probes: list[int] = []
             probed: set[int] = set()
             current: _Session | None = session
@@ -250,20 +251,23 @@ class Runner:
                 for outcome, index in zip(current.call_batch([calls[index] for index in batch], deadline, limits), batch):
                     outcomes[index] = outcome
                     function = calls[index].function
-                    if outcome.status != "timeout":
-                        timeouts[function] = 0
-                    elif index in probed:
-                        stopped.add(function)
-                    else:
-                        timeouts[function] = timeouts.get(function, 0) + 1
-                        later = [
-                            other
-                            for other in range(index + 1, len(calls))
-                            if outcomes[other] is None and calls[other].function == function
-                        ]
-                        if timeouts[function] >= MAX_CONSECUTIVE_TIMEOUTS and later:
-                            probes.append(later[-1])
-                            probed.add(later[-1])
+                    if outcome.status not in PROBE_AFTER_IN_A_ROW:
+                        streaks.pop(function, None)
+                        continue
+                    kind, count = streaks.get(function, ("", 0))
+                    if index in probed and kind == outcome.status:
+                        stopped[function] = _stopped_message(function, kind, count)
+                        continue
+                    count = count + 1 if kind == outcome.status else 1
+                    streaks[function] = (outcome.status, count)
+                    later = [
+                        other
+                        for other in range(index + 1, len(calls))
+                        if outcomes[other] is None and calls[other].function == function
+                    ]
+                    if count >= PROBE_AFTER_IN_A_ROW[outcome.status] and later:
+                        probes.append(later[-1])
+                        probed.add(later[-1])
                 if not current.usable:
                     current.close()
                     current = None
@@ -276,6 +280,13 @@ class Runner:
             )
         finally:
             session.close()
+
+
+def _stopped_message(function: str, status: str, count: int) -> str:
+    verb = "timed out" if status == "timeout" else "crashed"
+    calls = "a call" if count == 1 else f"{count} calls"
+    in_a_row = "" if count == 1 else " in a row"
+    return f"not run, because {calls} of {function}{in_a_row} {verb}, {STOPPED_FUNCTION_NOTE}"
 
 
 def _remaining(deadline: float, limit: float) -> float:

@@ -404,16 +404,15 @@ def test_worker_files_never_import_autograder() -> None:
         assert "from autograder" not in text, name
 
 
-def test_repeated_timeouts_stop_that_function(any_runner: Runner) -> None:
+def test_a_timeout_and_a_timed_out_last_case_stop_that_function(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = "def spin():\n    while True:\n        pass\n\ndef quick():\n    return 2\n"
-    calls = [Call("spin", ()), Call("quick", ()), Call("spin", ()), Call("spin", ()), Call("spin", ()), Call("quick", ())]
-    calls.append(Call("spin", ()))
+    calls = [Call("quick", ()), Call("spin", ()), Call("quick", ()), Call("spin", ()), Call("spin", ()), Call("quick", ())]
     result = run_source(any_runner, source, calls, limits)
     statuses = [outcome.status for outcome in result.outcomes]
-    # After the third timeout in a row, the last spin call runs next; it times out too.
-    assert statuses == ["timeout", "ok", "timeout", "timeout", "not_run", "ok", "timeout"]
-    assert result.outcomes[4].message == "not run, because 3 calls of spin in a row timed out, and so did its last case"
+    # After the first timeout, the last spin call runs next; it times out too.
+    assert statuses == ["ok", "timeout", "ok", "not_run", "timeout", "ok"]
+    assert result.outcomes[3].message == "not run, because a call of spin timed out, and so did its last case"
     assert result.outcomes[5].value == 2
 
 
@@ -426,21 +425,46 @@ def test_slow_first_cases_keep_the_rest(any_runner: Runner) -> None:
     assert statuses == ["timeout", "timeout", "timeout", "ok", "ok", "ok"]
 
 
-def test_crashes_never_stop_a_function(any_runner: Runner) -> None:
-    source = "import os\n\ndef leave(code):\n    if code:\n        os._exit(code)\n    return 0\n"
-    result = run_source(any_runner, source, [Call("leave", (code,)) for code in (1, 1, 1, 1, 0)])
+def test_a_finished_last_case_lets_the_calls_go_on(any_runner: Runner) -> None:
+    limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
+    source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
+    pattern = [True, False, True, True, False, False, False]
+    result = run_source(any_runner, source, [Call("work", (spin,)) for spin in pattern], limits)
     statuses = [outcome.status for outcome in result.outcomes]
-    assert statuses == ["crash", "crash", "crash", "crash", "ok"]
+    assert statuses == ["timeout", "ok", "timeout", "timeout", "ok", "ok", "ok"]
+
+
+def test_three_crashes_and_a_crashed_last_case_stop_that_function(any_runner: Runner) -> None:
+    source = "import os\n\ndef leave(code):\n    if code:\n        os._exit(code)\n    return 0\n"
+    codes = (1, 1, 1, 0, 0, 1)
+    result = run_source(any_runner, source, [Call("leave", (code,)) for code in codes])
+    statuses = [outcome.status for outcome in result.outcomes]
+    # After the third crash in a row, the last call runs next; it crashes too.
+    assert statuses == ["crash", "crash", "crash", "not_run", "not_run", "crash"]
+    assert result.outcomes[3].message == "not run, because 3 calls of leave in a row crashed, and so did its last case"
+    assert result.restarts == 3
+
+
+def test_crashes_on_first_cases_keep_the_rest(any_runner: Runner) -> None:
+    source = "import os\n\ndef leave(code):\n    if code:\n        os._exit(code)\n    return 0\n"
+    codes = (1, 1, 1, 1, 0, 0)
+    result = run_source(any_runner, source, [Call("leave", (code,)) for code in codes])
+    statuses = [outcome.status for outcome in result.outcomes]
+    assert statuses == ["crash", "crash", "crash", "crash", "ok", "ok"]
     assert result.restarts == 4
 
 
-def test_a_finished_call_resets_the_timeout_count(any_runner: Runner) -> None:
+def test_a_timeout_between_crashes_starts_the_count_again(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
-    source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
-    pattern = [True, True, False, True, True, False, False]
-    result = run_source(any_runner, source, [Call("work", (spin,)) for spin in pattern], limits)
+    source = (
+        "import os\n\ndef act(kind):\n    if kind == 'crash':\n        os._exit(1)\n"
+        "    while kind == 'spin':\n        pass\n    return 0\n"
+    )
+    kinds = ("crash", "crash", "spin", "ok", "crash", "crash", "ok")
+    result = run_source(any_runner, source, [Call("act", (kind,)) for kind in kinds], limits)
     statuses = [outcome.status for outcome in result.outcomes]
-    assert statuses == ["timeout", "timeout", "ok", "timeout", "timeout", "ok", "ok"]
+    # The timeout makes the last call run next; it finishes, so the calls go on in order.
+    assert statuses == ["crash", "crash", "timeout", "ok", "crash", "crash", "ok"]
 
 
 def test_batched_calls_survive_an_exception(any_runner: Runner) -> None:
