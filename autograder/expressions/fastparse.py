@@ -15,6 +15,7 @@ random text.
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from autograder.expressions.limits import Limits
 from autograder.expressions.names import NameTable
 from autograder.expressions.nodes import Call, Constant, Negate, Node, Number, Power, Product, Span, Sum, Variable
-from autograder.expressions.tokens import GREEK_LETTERS, number_value, replace_one_for_one
+from autograder.expressions.tokens import GREEK_LETTERS, replace_one_for_one
 
 # One token per match, after a run of ASCII spaces: a number (not followed by
 # what would make it scientific notation or give it a second '.'), a name with
@@ -83,7 +84,8 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
     if len(text) > limits.max_length:
         return None
-    replaced = replace_one_for_one(text)
+    # ASCII text needs no replacement: a tab or line break in it ends the fast path at the lexer.
+    replaced = text if text.isascii() else replace_one_for_one(text)
     if replaced is None:
         return None
     parser = _lex(replaced, names, limits)
@@ -248,7 +250,7 @@ class _FastParser:
             self.index = index + 1
             text: str = self.values[index]  # type: ignore[assignment]
             self.plain_size += len(text) + 20
-            node: Node = new_number(text, number_value(text), "." in text, span)
+            node: Node = new_number(text, literal_value(text), "." in text, span)
         elif code == _VARIABLE:
             self.index = index + 1
             self.variable_count += 1
@@ -315,6 +317,31 @@ _set_product_factors = Product.factors.__set__  # type: ignore[attr-defined]
 _set_product_divide = Product.divide.__set__  # type: ignore[attr-defined]
 _set_product_implicit = Product.implicit.__set__  # type: ignore[attr-defined]
 _set_product_span = Product.span.__set__  # type: ignore[attr-defined]
+
+
+_set_fraction_numerator = Fraction._numerator.__set__  # type: ignore[attr-defined]
+_set_fraction_denominator = Fraction._denominator.__set__  # type: ignore[attr-defined]
+
+
+def literal_value(literal: str) -> Fraction:
+    """Return the exact value of a literal of digits with at most one '.', as ``Fraction(literal)`` does.
+
+    It builds the Fraction in lowest terms from its two integers, which
+    costs about a third of ``Fraction(literal)``: that parses the text with
+    a regular expression first.
+    """
+    whole, point, decimals = literal.partition(".")
+    value = _new_node(Fraction)
+    if not point:
+        _set_fraction_numerator(value, int(literal))
+        _set_fraction_denominator(value, 1)
+        return value
+    numerator = int(whole + decimals) if whole or decimals else 0
+    denominator = 10 ** len(decimals)
+    divisor = math.gcd(numerator, denominator)
+    _set_fraction_numerator(value, numerator // divisor)
+    _set_fraction_denominator(value, denominator // divisor)
+    return value
 
 
 def new_number(text: str, value: Fraction, is_decimal: bool, span: Span) -> Number:

@@ -34,16 +34,15 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
-# Calls that end their child, and how many of them in a row make a function's
-# last remaining call run next. If that one times out or crashes too, the
-# function's remaining calls are not run; if it finishes, the count starts
-# again and the calls go on in order. A function that fails on every input
-# therefore costs two call limits when it loops and four new children when
-# it crashes, while one that fails only on its first few (edge) cases keeps
-# the others. A timeout costs a whole call limit, so one is enough to try the
-# last case; a crash costs milliseconds, so three in a row are allowed first.
+# How many calls of one function in a row may end their child, by status,
+# before the function's last remaining call runs next. If that call fails the
+# same way, the function's remaining calls are not run. If it finishes, the
+# count starts again and the calls go on in order. So a function that loops on
+# every input costs two call limits, and one that only fails on its first few
+# (edge) cases keeps the others. A crash costs milliseconds, not a whole call
+# limit, so three crashes in a row are allowed before the last case runs.
 PROBE_AFTER_IN_A_ROW = {"timeout": 1, "crash": 3}
-# Ends the message of every call skipped by that rule.
+# The end of the message of every call that this rule skips.
 STOPPED_FUNCTION_NOTE = "and so did its last case"
 # NOTE: a function that fails that way on its first cases and on its last one
 # loses the cases in between, even if it would pass them.
@@ -205,7 +204,7 @@ class Runner:
             missing = set(import_outcome.missing_functions)
             outcomes: list[CallOutcome | None] = [None] * len(calls)
             restarts = 0
-            # Per function: the status of its last calls that ended a child, and how many in a row.
+            # Per function: the status of its latest calls that ended a child, and their count.
             streaks: dict[str, tuple[str, int]] = {}
             # Per stopped function: the message for its calls that are not run.
             stopped: dict[str, str] = {}
