@@ -60,7 +60,35 @@ MAX_DEPTH = 100
 # libyaml's parser, when PyYAML was built with it, reads answers files about
 # seven times faster than the pure-Python one (0.6 ms against 4.2 ms for the
 # full-marks sample). Both build the same nodes with the same positions.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The answer files of one class repeat the same keys and many of the same
+# answers, and PyYAML resolves and constructs every plain scalar in Python.
+# For the safe loader both steps depend only on the scalar's text, so their
+# results are cached for texts up to this length, up to this many of each.
+MAX_CACHED_SCALAR_CHARS = 200
+MAX_CACHED_SCALARS = 50_000
+# Tags whose constructed values are immutable, so one value may be shared.
+_SHAREABLE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")
+)
+_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+_scalars: dict[tuple[str, str], Any] = {}
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
+    """The safe loader, with the tags of plain scalars cached."""
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers or len(value) > MAX_CACHED_SCALAR_CHARS:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_tags) < MAX_CACHED_SCALARS:
+                _tags[key] = tag
+        return tag
 
 
 class _LimitExceeded(Exception):
@@ -128,7 +156,7 @@ class _Converter:
 
         if isinstance(node, yaml.ScalarNode):
             self.document.texts[path] = node.value
-            return self.loader.construct_object(node, deep=True)
+            return self._construct_scalar(node)
 
         self.active.add(id(node))
         try:
@@ -140,6 +168,18 @@ class _Converter:
             ]
         finally:
             self.active.discard(id(node))
+
+    def _construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SHAREABLE_TAGS or len(node.value) > MAX_CACHED_SCALAR_CHARS:
+            return self.loader.construct_object(node, deep=True)
+        key = (node.tag, node.value)
+        try:
+            return _scalars[key]
+        except KeyError:
+            value = self.loader.construct_object(node, deep=True)
+            if len(_scalars) < MAX_CACHED_SCALARS:
+                _scalars[key] = value
+            return value
 
     def _convert_mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         self.loader.flatten_mapping(node)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from autograder.yamlsource import Document, YAMLSyntaxError, load, split_top_level
 
 
@@ -51,3 +53,29 @@ def test_aliases_are_expanded():
 def test_split_top_level_entries():
     text = "# header\na: 1\nb:\n  - 1\n  - 2\n\nc: [1,\n  2]\n"
     assert list(split_top_level(text)) == [(2, "a: 1"), (3, "b:\n  - 1\n  - 2\n"), (7, "c: [1,\n  2]")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: '1'\nc: 1.0\nd: '1.0'", {"a": 1, "b": "1", "c": 1.0, "d": "1.0"}),
+        ("a: true\nb: 'true'\nc: null\nd: 'null'\ne: ~", {"a": True, "b": "true", "c": None, "d": "null", "e": None}),
+        ("a: 0x1A\nb: '0x1A'\nc: 1e3\nd: 1.0e+3", {"a": 26, "b": "0x1A", "c": "1e3", "d": 1000.0}),
+    ],
+)
+def test_cached_scalars_keep_their_types(text: str, expected: dict[str, object]) -> None:
+    # Each text is loaded twice, so that the second load reads the cached tags and values.
+    for _ in range(2):
+        document = load(text)
+        assert isinstance(document, Document)
+        assert document.data == expected
+        assert {key: type(value) for key, value in document.data.items()} == {key: type(value) for key, value in expected.items()}
+
+
+def test_lists_are_not_shared_between_loads() -> None:
+    first = load("a: [1, 2]")
+    second = load("a: [1, 2]")
+    assert isinstance(first, Document)
+    assert isinstance(second, Document)
+    first.data["a"].append(3)
+    assert second.data["a"] == [1, 2]

@@ -55,6 +55,9 @@ from typing import Any
 SANDBOX_WORK_FOLDER = "/tmp/work"
 FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 MAX_CONTROL_BYTES = 65536
+# Bytes asked of the call channel per read: CPython allocates the whole buffer
+# for each read, so a larger one costs more, and a long record arrives in pieces.
+RECEIVE_BYTES = 1 << 16
 MAX_MESSAGE_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
 EXIT_SETUP_FAILED = 70
@@ -451,7 +454,7 @@ def _next_message(channel: socket.socket, reader: Any, pending: deque[dict[str, 
     """Return the next request. The grader sends a batch of calls at once, so
     one read may bring several; the rest wait in ``pending``."""
     while not pending:
-        chunk = channel.recv(1 << 20)
+        chunk = channel.recv(RECEIVE_BYTES)
         if not chunk:
             return None
         pending.extend(reader.feed(chunk))
