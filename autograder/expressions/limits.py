@@ -105,7 +105,7 @@ def _fold_outside_powers(node: Node, limits: Limits) -> float | None:
     if kind is Number:
         return _number_value(node, limits)  # type: ignore[arg-type]
     if kind is Constant:
-        return _fold(node, limits).value
+        return math.e if node.name == "e" else math.pi  # type: ignore[union-attr]
     if kind is Sum:
         parts: tuple[Node, ...] = node.terms  # type: ignore[union-attr]
     elif kind is Product:
@@ -176,34 +176,35 @@ def _number_value(node: Number, limits: Limits) -> float:
 
 def _fold_value(node: Node, values: list[float | None], limits: Limits) -> float | None:
     """Return the float value of ``node`` from its children's, checking exponents and factorials."""
-    if any(value is None for value in values):
-        if isinstance(node, Power) and values[1] is not None:
+    kind = type(node)
+    if None in values:
+        if kind is Power and values[1] is not None:
             _check_exponent(values[1], node, limits)
-        if isinstance(node, Factorial) and values[0] is not None:
+        if kind is Factorial and values[0] is not None:
             _check_factorial(values[0], node, limits)
         return None
-    known = [value for value in values if value is not None]
-    if isinstance(node, Power):
-        _check_exponent(known[1], node, limits)
-        return _checked(_power(known[0], known[1], node, limits), node, limits)
-    if isinstance(node, Factorial):
-        _check_factorial(known[0], node, limits)
-        return _checked(_apply("factorial", known, node, limits), node, limits)
-    if isinstance(node, Negate):
-        return -known[0]
-    if isinstance(node, Sum):
-        total = 0.0
-        for value, subtract in zip(known, node.subtract):
-            total = total - value if subtract else total + value
-        return _checked(total, node, limits)
-    if isinstance(node, Product):
+    known: list[float] = values  # type: ignore[assignment]
+    if kind is Product:
         result = 1.0
-        for value, divide in zip(known, node.divide):
+        for value, divide in zip(known, node.divide):  # type: ignore[union-attr]
             if divide:
                 result = result / value if value != 0 else math.nan
             else:
                 result *= value
         return _checked(result, node, limits)
+    if kind is Sum:
+        total = 0.0
+        for value, subtract in zip(known, node.subtract):  # type: ignore[union-attr]
+            total = total - value if subtract else total + value
+        return _checked(total, node, limits)
+    if kind is Negate:
+        return -known[0]
+    if kind is Power:
+        _check_exponent(known[1], node, limits)
+        return _checked(_power(known[0], known[1], node, limits), node, limits)
+    if kind is Factorial:
+        _check_factorial(known[0], node, limits)
+        return _checked(_apply("factorial", known, node, limits), node, limits)
     assert isinstance(node, Call)
     if node.function == "factorial":
         _check_factorial(known[0], node, limits)
@@ -324,8 +325,9 @@ _MATH_FUNCTIONS: Mapping[str, Callable[[float], float]] = MappingProxyType(
 
 
 def _apply(function: str, values: list[float], node: Node, limits: Limits) -> float:
-    if any(math.isnan(value) for value in values):
-        return math.nan
+    for value in values:
+        if math.isnan(value):
+            return math.nan
     try:
         if function == "log":
             if values[0] <= 0 or (len(values) == 2 and (values[1] <= 0 or values[1] == 1)):
