@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
@@ -51,7 +52,8 @@ class Limits:
     max_number_digits: int = 60
     max_number_exponent: int = 300
 
-    @property
+    # Cached, because parse reads it for every answer.
+    @cached_property
     def max_plain_size(self) -> float:
         """The largest plain size for which ``check_sizes`` cannot fail, so the parser may skip it.
 

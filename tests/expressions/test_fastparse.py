@@ -63,6 +63,8 @@ def assert_same_as_full(text: str, names: NameTable = NAMES, limits: Limits = DE
         "x^-2", "e^-x^2", "x**2", "x ** -y", "x_1(a_1 - y)", "x_{1}", "w_01 + w_{01}", "sigma^2", "exp(-x)/(1+exp(-x))^2",
         "sqrt(x**2)", "log(x^2)", "sin(pi*x)", "((x))", "  x  +  y  ", "o*(1-o)", "x(x+1)", "(x)(y)", "e^x",
         "x\ty", "x\n+ y", "σ", "2σx", "σ^2", "π x", "x × y", "x · y", "x − 1", "x ÷ 2", "x\u00a0+ y", "（x）",
+        "2e3", "2e-3", "2E+3", "1.5e2", ".5e-1", "x + 1e-12", "2e-3x", "2e3^2", "x!", "5!", "x!!", "3!^2", "2^3!",
+        "(x+1)!", "5!x", "exp(x)!", "1" * 60 + "e5",
     ],
 )
 def test_fast_path_reads_common_answers(text: str) -> None:
@@ -72,7 +74,8 @@ def test_fast_path_reads_common_answers(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "", "   ", "x +", "x + * y", "()", "(x", "x)", "2 3", "(x)2", "2e3", "2e-3", "2E+3", "1.2.3", "1..5", "x!",
+        "", "   ", "x +", "x + * y", "()", "(x", "x)", "2 3", "(x)2", "1.2.3", "1..5", "2e3.5", "1e301", "!x", "x + !",
+        "5!2", "(!)",
         "log(x, 2)", "sin^2(x)", "sin x", "sin()", "[x]", "{x}", "q", "x_", "x²", "x₁", "σ_1", "σ₁", "√x", "x=1", "x\u2003y", "γ",
         "2**", "*x", "^x", "x^", "x^*2", "1" * 61,
     ],
@@ -97,8 +100,9 @@ def test_fast_path_matches_corpus() -> None:
 
 
 FAST_ALPHABET = st.sampled_from(
-    list("0123456789.+-*/^() xyae_{}1σπγ×−÷\t\u00a0\u2003²₁")
+    list("0123456789.+-*/^() xyaeE_{}1σπγ×−÷!\t\u00a0\u2003²₁")
     + ["**", "x_1", "a_1", "w_01", "sigma", "pi", "exp(", "log(", "sqrt(", "sin(", "e", "2e", "e3", " - ", "1e3", "q"]
+    + ["e-3", "e+", "2E5", "1.5e-2", "5!", "e400"]
 )
 
 
@@ -108,7 +112,7 @@ def test_fast_path_agrees_on_random_text(text: str) -> None:
     assert_same_as_full(text)
 
 
-ATOMS = st.sampled_from(["x", "y", "a_1", "x_{1}", "w_01", "sigma", "e", "pi", "2", "0.5", ".25", "10"])
+ATOMS = st.sampled_from(["x", "y", "a_1", "x_{1}", "w_01", "sigma", "e", "pi", "2", "0.5", ".25", "10", "2e-3", "1.5E2"])
 SPACING = st.sampled_from(["", " ", "  "])
 WELL_FORMED = st.recursive(
     ATOMS,
@@ -117,6 +121,7 @@ WELL_FORMED = st.recursive(
         st.tuples(st.sampled_from(["-", "+", "(", "exp(", "log(", "sqrt(", "abs("]), inner).map(
             lambda parts: parts[0] + parts[1] + (")" if parts[0].endswith("(") else "")
         ),
+        inner.map(lambda text: text + "!"),
     ),
     max_leaves=10,
 )
