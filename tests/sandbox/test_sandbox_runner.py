@@ -121,6 +121,26 @@ def test_import_failures_stop_every_call(
     assert [outcome.status for outcome in result.outcomes] == ["not_run", "not_run"]
 
 
+def test_module_runs_like_an_import(any_runner: Runner) -> None:
+    source = (
+        "import os\nimport helper\nimport student\n\n"
+        "def facts():\n"
+        "    with open(__file__, encoding='utf-8') as handle:\n"
+        "        first_line = handle.readline()\n"
+        "    return [__name__, os.path.basename(__file__), helper.VALUE, student.facts is facts, first_line]\n"
+    )
+    files = [CodeFile("student.py", source), CodeFile("helper.py", "VALUE = 7\n")]
+    result = any_runner.run(files, "student", [Call("facts", ())], FAST)
+    assert result.import_outcome.ok
+    assert result.outcomes[0].value == ["student", "student.py", 7, True, "import os\n"]
+
+
+def test_syntax_error_names_the_line(any_runner: Runner) -> None:
+    result = any_runner.run([CodeFile("student.py", "x = 1\ny = (\n")], "student", [Call("f", ())], FAST)
+    assert result.import_outcome.status == "syntax_error"
+    assert result.import_outcome.message.startswith("line 2: ")
+
+
 def test_missing_function_is_not_run(any_runner: Runner) -> None:
     result = run_source(any_runner, "def present():\n    return 1\n", [Call("absent", ()), Call("present", ())])
     assert result.import_outcome.missing_functions == ("absent",)
