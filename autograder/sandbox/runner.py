@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 EXIT_WAIT_SECONDS = 2.0
 # How long a new child may take to confine itself and report that it is ready.
 READY_SECONDS = 10.0
+# The most encoded calls a runner keeps. A checker makes a few dozen calls.
+MAX_ENCODED_CALLS = 10_000
 # Bytes asked of the channel per read. A larger buffer makes every read slower
 # (CPython allocates the whole buffer), and a long record arrives in pieces anyway.
 RECEIVE_BYTES = 1 << 16
@@ -91,6 +93,7 @@ class Runner:
         self.isolate = isolate
         self.processes_enforced = isolate and os.geteuid() != 0
         self._warned_processes = False
+        self._call_frames = CallFrames()
         self._template: Template | None = self._start_template()
 
     def describe(self) -> str:
@@ -196,7 +199,7 @@ class Runner:
             "functions": functions,
         }
 
-        session = _Session(template, limits, worker_limits, capture, load_message)
+        session = _Session(template, limits, worker_limits, capture, load_message, self._call_frames)
         try:
             import_outcome = session.load(_remaining(deadline, limits.call_seconds))
             if not import_outcome.ok:
@@ -230,7 +233,7 @@ class Runner:
                     continue
                 if current is None:
                     restarts += 1
-                    current = _Session(template, limits, worker_limits, capture, load_message)
+                    current = _Session(template, limits, worker_limits, capture, load_message, self._call_frames)
                     session = current
                     reload = current.load(_remaining(deadline, limits.call_seconds))
                     if not reload.ok:
@@ -284,6 +287,45 @@ class Runner:
             session.close()
 
 
+class CallFrames:
+    """The encoded ``call`` messages of a runner, kept per ``Call`` object.
+
+    A checker sends the same calls for every submission, so each call's
+    arguments are encoded once, not once per submission. Only the nonce
+    differs between two frames of one call.
+    """
+
+    def __init__(self, max_calls: int = MAX_ENCODED_CALLS) -> None:
+        self.max_calls = max_calls
+        # id(call) -> (call, the frame body up to the nonce). Keeping the call
+        # keeps its id from being reused by another object.
+        self._prefixes: dict[int, tuple[Call, bytes]] = {}
+
+    def frame(self, call: Call, nonce: str) -> bytes:
+        """Return the frame that asks the child to make ``call``, tagged with ``nonce``."""
+        entry = self._prefixes.get(id(call))
+        if entry is not None and entry[0] is call:
+            prefix = entry[1]
+        else:
+            prefix = self._prefix(call)
+            if len(self._prefixes) >= self.max_calls:
+                self._prefixes.clear()
+            self._prefixes[id(call)] = (call, prefix)
+        body = prefix + nonce.encode("ascii") + b'"}'
+        return codec.HEADER.pack(len(body)) + body
+
+    @staticmethod
+    def _prefix(call: Call) -> bytes:
+        try:
+            arguments = codec.encode(list(call.args))
+        except codec.CodecError as error:
+            raise ValueError(f"arguments of {call.function} cannot be sent to the sandbox: {error}") from error
+        body = codec.pack_frame({"type": "call", "function": call.function, "args": arguments, "nonce": ""})
+        prefix = body[codec.HEADER.size :]
+        assert prefix.endswith(b'"nonce":""}'), "the nonce is the last key of a call frame"
+        return prefix[: -len(b'"}')]
+
+
 def _stopped_message(function: str, status: str, count: int) -> str:
     verb = "timed out" if status == "timeout" else "crashed"
     calls = "a call" if count == 1 else f"{count} calls"
@@ -319,8 +361,10 @@ class _Session:
         worker_limits: dict[str, Any],
         capture: OutputCapture,
         load_message: dict[str, Any],
+        call_frames: CallFrames,
     ) -> None:
         self.template = template
+        self.call_frames = call_frames
         self.limits = limits
         self.capture = capture
         self.handle: ChildHandle = template.start_child(worker_limits)
@@ -405,12 +449,8 @@ class _Session:
         frames: list[bytes] = []
         nonces: list[str] = []
         for call in calls:
-            try:
-                arguments = codec.encode(list(call.args))
-            except codec.CodecError as error:
-                raise ValueError(f"arguments of {call.function} cannot be sent to the sandbox: {error}") from error
             nonce = secrets.token_hex(16)
-            frames.append(codec.pack_frame({"type": "call", "function": call.function, "args": arguments, "nonce": nonce}))
+            frames.append(self.call_frames.frame(call, nonce))
             nonces.append(nonce)
         self._outgoing = memoryview(b"".join(frames))
 
