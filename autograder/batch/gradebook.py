@@ -30,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from autograder.batch.encoded import part_from_text, part_text
 from autograder.batch.plan import StoredSubmission
 from autograder.errors import UsageError
 from autograder.results import PartResult, SubmissionResult
@@ -99,6 +100,8 @@ class GradedSubmission:
     graded_parts: tuple[str, ...] | None
     seconds: float
     failure: str | None = None
+    # The JSON text of each part of ``result``, when the worker sent them.
+    part_texts: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ class Gradebook:
             return None
         error, notes, seconds, failure = row
         stored = {
-            part_id: PartResult.from_dict(json.loads(text))
+            part_id: part_from_text(text)
             for part_id, text in self._connection.execute(
                 "SELECT part_id, result FROM part_results WHERE assignment = ? AND name = ?", (assignment, name)
             )
@@ -305,9 +308,9 @@ class Gradebook:
                         graded.name,
                         part.id,
                         part_fingerprints[part.id],
-                        json.dumps(part.to_dict(), ensure_ascii=False),
+                        text,
                     )
-                    for part in result.parts
+                    for part, text in zip(result.parts, graded.part_texts or map(part_text, result.parts))
                 ],
             )
 

@@ -346,10 +346,11 @@ def _graded_submission(
             name=item.name,
             source=str(item.path),
             content_hash=value.content_hash,
-            result=SubmissionResult.from_dict(value.result),
+            result=value.result.decode(),
             graded_parts=value.graded_parts,
             seconds=value.seconds,
             failure=value.failure,
+            part_texts=value.result.parts,
         )
     failure = completed.failure
     if failure.kind == "raised":

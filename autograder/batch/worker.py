@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograder.batch.answers import LookupProblemSet, PairKey, SharedAnswer, shared_answer, verdict_to_dict
+from autograder.batch.encoded import EncodedResult
 from autograder.batch.items import BatchItem, hash_submission
 from autograder.batch.plan import Decision, StoredSubmission, decide
 from autograder.errors import SandboxError, SpecError, SubmissionError
@@ -115,7 +116,7 @@ class GradeResult:
 
     name: str
     content_hash: str
-    result: dict[str, Any]
+    result: EncodedResult
     graded_parts: tuple[str, ...] | None
     seconds: float
     failure: str | None
@@ -293,7 +294,7 @@ def _grade(state: _WorkerState, task: GradeTask) -> GradeResult:
     return GradeResult(
         name=item.name,
         content_hash=content_hash,
-        result=result.to_dict(),
+        result=EncodedResult.encode(result),
         graded_parts=parts,
         seconds=time.perf_counter() - started,
         failure=failure,

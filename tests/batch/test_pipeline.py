@@ -201,7 +201,7 @@ def test_files_changed_after_scan_grade_every_part(course):
     finally:
         worker.shutdown()
     assert result.graded_parts is None
-    assert [part["id"] for part in result.result["parts"]] == ["1", "2", "3", "4", "5"]
+    assert [part.id for part in result.result.decode().parts] == ["1", "2", "3", "4", "5"]
 
 
 def test_watchdog_outlasts_long_code_limits(tmp_path):
@@ -225,7 +225,7 @@ def _scan_then_grade(course: Course, before_grading) -> dict:  # type: ignore[no
         scanned = worker.handle(worker.ScanTask(item, None, "layout", True))
         before_grading(item)
         task = worker.GradeTask(item, None, {}, scanned.content_hash, scanned.submission)
-        return worker.handle(task).result
+        return worker.handle(task).result.decode().to_dict()
     finally:
         worker.shutdown()
 
