@@ -40,7 +40,7 @@ from autograder.expressions.numeric import (
     shape_of,
 )
 from autograder.expressions.parser import Expression, parse
-from autograder.expressions.printers import to_latex, to_text
+from autograder.expressions.printers import to_text_and_latex
 from autograder.expressions.precise import DIGITS
 from autograder.expressions.symbolic import DEFAULT_TIME_LIMIT
 from autograder.expressions.tokens import Kind, tokenize
@@ -292,7 +292,8 @@ class ExpressionChecker(Checker):
         parsed = parse(text, self.names)
         if isinstance(parsed, ExpressionFailure):
             return Verdict.invalid(parsed.message)
-        reading = Reading(to_text(parsed.tree), to_latex(parsed.tree))
+        reading_text, reading_latex = to_text_and_latex(parsed.tree)
+        reading = Reading(reading_text, reading_latex)
         cached = self._cache_by_reading.get(reading.text)
         if cached is not None:
             return _note_scientific_notation(cached, text)

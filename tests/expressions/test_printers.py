@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.parser import Expression
-from autograder.expressions.printers import latex_name, to_latex, to_text
+from autograder.expressions.printers import latex_name, to_latex, to_text, to_text_and_latex
+
+from .corpus import CORPUS
 
 NAMES = NameTable(("x", "y", "x_1", "w_01", "sigma", "lambda", "loss", "x2", "Omega"))
 
@@ -97,3 +101,45 @@ def test_text_reading_parses_to_same_tree(text: str) -> None:
 )
 def test_latex_name(name: str, latex: str) -> None:
     assert latex_name(name) == latex
+
+
+ONE_WALK_CASES = [
+    "x/2", "1/(1+e^-x)", "1/(1+x)*y", "1/x", "1*1/x", "1.0*x", "x*1", "1*1", "2x", "(x+1)(x-1)", "x*(-y)", "-x*y",
+    "x/(-y)", "x^2", "(x+1)^2", "(-x)^2", "x^-2", "2^3^2", "(2^3)^2", "x^(y+1)", "e^x^2", "sin(x)^2", "sqrt(x)^3",
+    "abs(x)^2", "factorial(x)^2", "x!^2", "(x!)!", "sqrt(x)!", "factorial(x+1)", "factorial(2)", "log(x, 2)",
+    "log(x + 1, y)", "ln(x)", "asin(x)", "atanh(x)", "-x", "-(x+y)", "-(-x)", "--x", "x - (y - 1)", "x + (-y)",
+    "x - (y*2)", "(x + y) + 1", "x!", "(x+1)!", "(x*y)!", "pi*x", "2e-3", "2e-3x", "1.5E2/x", "exp(x)", "x_1*w_01",
+    "σ²", "sigma*lambda", "loss/Omega", "x2 w_01", "1/2x", "x/2/y", "x*(y/2)", "(x/y)/(x*y)", "√x y", "√(x+1)^2",
+]
+
+
+@pytest.mark.parametrize("text", ONE_WALK_CASES)
+def test_one_walk_matches_printers(text: str) -> None:
+    tree = tree_of(text)
+    text_printed, latex_printed = to_text_and_latex(tree)
+    assert text_printed == to_text(tree)
+    assert latex_printed == to_latex(tree)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("x y 1 2 0.5 e pi + - * / ^ ! ( ) ( ) sqrt( log( exp( sin( abs( x_1 σ 2e-3 √".split(" ")) + [" "]), max_size=25).map("".join))
+def test_one_walk_matches_printers_on_random_text(text: str) -> None:
+    expression = parse(text, NAMES)
+    if not isinstance(expression, Expression):
+        return
+    text_printed, latex_printed = to_text_and_latex(expression.tree)
+    assert text_printed == to_text(expression.tree)
+    assert latex_printed == to_latex(expression.tree)
+
+
+def test_one_walk_matches_printers_on_corpus() -> None:
+    compared = 0
+    for case in CORPUS:
+        names = NameTable(tuple(case.variables))
+        for text in (case.answer, case.reference):
+            expression = parse(text, names) if isinstance(text, str) else None
+            if not isinstance(expression, Expression):
+                continue
+            compared += 1
+            assert to_text_and_latex(expression.tree) == (to_text(expression.tree), to_latex(expression.tree)), text
+    assert compared > len(CORPUS)
