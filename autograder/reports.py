@@ -8,6 +8,7 @@ decides where output goes and tests can compare it directly.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ STATUS_STYLES = {
 }
 
 
+# A gradebook repeats a few scores (0, 1, 0.5) thousands of times.
+@functools.lru_cache(maxsize=4096)
 def format_score(value: float) -> str:
     """Format a score without trailing zeros: 3, 2.5, 0.333."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
