@@ -128,14 +128,36 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
     values: list[object] = []
     starts: list[int] = []
     ends: list[int] = []
-    resolve = names.resolve
+    append_code = codes.append
+    append_value = values.append
+    append_start = starts.append
+    append_end = ends.append
+    entries = names.fast_path_entries
+    if entries is None:
+        entries = names.fast_path_entries = _entries_of(names)
     position = 0
 
+    # Each match has exactly one of number, name, operator and other, because
+    # spaces at the end of the text match nothing.
     for spaces, number, name, operator, other in _FAST_TOKEN.findall(text):
-        if other:
-            return None
-        start = position + len(spaces)
-        if number:
+        start = position + len(spaces) if spaces else position
+        if operator:
+            position = start + len(operator)
+            append_code(_OPERATOR_CODES[operator])
+            append_value(None)
+        elif name:
+            position = start + len(name)
+            if "_" in name:
+                base, _, written = name.partition("_")
+                key = base + written.strip("{}")
+            else:
+                key = _GREEK_NAMES.get(name, name)
+            entry = entries.get(key)
+            if entry is None:
+                return None
+            append_code(entry[0])
+            append_value(entry[1])
+        elif number:
             position = start + len(number)
             literal = number
             if "e" in number or "E" in number:
@@ -148,35 +170,12 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
             # The full lexer counts only the digits of the mantissa, so a longer one may still be valid there.
             if len(mantissa) > limits.max_number_digits:
                 return None
-            codes.append(_NUMBER)
-            values.append(literal)
-        elif name:
-            position = start + len(name)
-            if "_" in name:
-                base, _, written = name.partition("_")
-                key = base + written.strip("{}")
-            else:
-                key = _GREEK_NAMES.get(name, name)
-            resolved = resolve(key)
-            if resolved is None:
-                return None
-            kind = resolved.kind
-            if kind == "variable":
-                codes.append(_VARIABLE)
-                values.append(resolved.name)
-            elif kind == "constant":
-                codes.append(_CONSTANT)
-                values.append(resolved.name)
-            else:
-                codes.append(_FUNCTION)
-                values.append(resolved.function)
+            append_code(_NUMBER)
+            append_value(literal)
         else:
-            # Spaces at the end of the text match nothing, and any other character matches a group.
-            position = start + len(operator)
-            codes.append(_OPERATOR_CODES[operator])
-            values.append(None)
-        starts.append(start)
-        ends.append(position)
+            return None
+        append_start(start)
+        append_end(position)
 
     # Every step down into the tree takes a token, so with no more tokens than
     # max_depth the full parser's depth check cannot fail.
@@ -189,6 +188,19 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
     starts.append(length)
     ends.append(length)
     return _FastParser(codes, values, starts, ends)
+
+
+def _entries_of(names: NameTable) -> dict[str, tuple[int, object]]:
+    """Return each name key of the part with its token code and value: the name, or the function's info."""
+    entries: dict[str, tuple[int, object]] = {}
+    for key, resolved in names.resolved_keys().items():
+        if resolved.kind == "variable":
+            entries[key] = (_VARIABLE, resolved.name)
+        elif resolved.kind == "constant":
+            entries[key] = (_CONSTANT, resolved.name)
+        else:
+            entries[key] = (_FUNCTION, resolved.function)
+    return entries
 
 
 class _FastParser:

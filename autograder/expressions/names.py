@@ -136,9 +136,16 @@ class NameTable:
             **{key: Resolved("variable", name) for key, name in self._variable_keys.items()},
         }
 
+        # The fast path's token code and value of each key, which fastparse builds on first use.
+        self.fast_path_entries: dict[str, tuple[int, object]] | None = None
+
     def resolve(self, key: str) -> Resolved | None:
         """Return what ``key`` names, or ``None`` for an unknown name."""
         return self._resolved.get(key)
+
+    def resolved_keys(self) -> Mapping[str, Resolved]:
+        """Return every key this part accepts with what it names, as a read-only mapping."""
+        return MappingProxyType(self._resolved)
 
     def unknown_name_message(self, text: str, key: str, *, typed: str = "") -> str:
         """Describe an unknown or forbidden name, with a suggestion when one is close.
