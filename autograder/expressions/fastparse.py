@@ -278,7 +278,7 @@ class _FastParser:
             operand = self.parse_signed()
             if code == _PLUS:
                 return operand
-            return Negate(operand, (self.starts[index], self.ends[self.index - 1]))
+            return new_unary(Negate, operand, (self.starts[index], self.ends[self.index - 1]))
         return self.parse_power()
 
     # An exponent reads like a signed factor: signs, then a power.
@@ -289,23 +289,27 @@ class _FastParser:
         index = self.index
         code = codes[index]
         span = (self.starts[index], self.ends[index])
-        if code == _NUMBER:
+        if code == _VARIABLE:
+            self.index = index + 1
+            self.variable_count += 1
+            node: Node = _new_node(Variable)
+            _set_variable_name(node, self.values[index])
+            _set_variable_span(node, span)
+        elif code == _NUMBER:
             self.index = index + 1
             text: str = self.values[index]  # type: ignore[assignment]
             self.plain_size += len(text) + 20
             if "e" in text:
                 self.needs_size_check = True
-                node: Node = new_number(text, Fraction(text), True, span)
+                node = new_number(text, Fraction(text), True, span)
             else:
                 node = new_number(text, literal_value(text), "." in text, span)
-        elif code == _VARIABLE:
-            self.index = index + 1
-            self.variable_count += 1
-            node = new_variable(self.values[index], span)  # type: ignore[arg-type]
         elif code == _CONSTANT:
             self.index = index + 1
             self.plain_size += 21
-            node = Constant(self.values[index], span)  # type: ignore[arg-type]
+            node = _new_node(Constant)
+            _set_constant_name(node, self.values[index])
+            _set_constant_span(node, span)
         elif code == _FUNCTION:
             node = self.parse_call()
         elif code == _OPEN:
@@ -321,7 +325,7 @@ class _FastParser:
         code = codes[self.index]
         while code == _FACTORIAL:
             self.needs_size_check = True
-            node = Factorial(node, (node.span[0], self.ends[self.index]))
+            node = new_unary(Factorial, node, (node.span[0], self.ends[self.index]))
             self.index += 1
             code = codes[self.index]
         if code != _POWER:
@@ -331,7 +335,11 @@ class _FastParser:
         if codes[self.index] in _NO_OPERAND:
             raise _BAIL
         exponent = self.parse_exponent()
-        return Power(node, exponent, (node.span[0], self.ends[self.index - 1]))
+        power = _new_node(Power)
+        _set_power_base(power, node)
+        _set_power_exponent(power, exponent)
+        _set_power_span(power, (node.span[0], self.ends[self.index - 1]))
+        return power
 
     def parse_call(self) -> Node:
         codes = self.codes
@@ -350,7 +358,11 @@ class _FastParser:
         if self.variable_count == variables_before:
             self.needs_size_check = True
         self.index += 1
-        return Call(info.name, (argument,), (self.starts[index], self.ends[self.index - 1]))  # type: ignore[attr-defined]
+        call = _new_node(Call)
+        _set_call_function(call, info.name)  # type: ignore[attr-defined]
+        _set_call_args(call, (argument,))
+        _set_call_span(call, (self.starts[index], self.ends[self.index - 1]))
+        return call
 
 
 # Builders of the most common nodes. Each sets the slots through their
@@ -370,6 +382,18 @@ _set_product_factors = Product.factors.__set__  # type: ignore[attr-defined]
 _set_product_divide = Product.divide.__set__  # type: ignore[attr-defined]
 _set_product_implicit = Product.implicit.__set__  # type: ignore[attr-defined]
 _set_product_span = Product.span.__set__  # type: ignore[attr-defined]
+_set_constant_name = Constant.name.__set__  # type: ignore[attr-defined]
+_set_constant_span = Constant.span.__set__  # type: ignore[attr-defined]
+_set_power_base = Power.base.__set__  # type: ignore[attr-defined]
+_set_power_exponent = Power.exponent.__set__  # type: ignore[attr-defined]
+_set_power_span = Power.span.__set__  # type: ignore[attr-defined]
+_set_call_function = Call.function.__set__  # type: ignore[attr-defined]
+_set_call_args = Call.args.__set__  # type: ignore[attr-defined]
+_set_call_span = Call.span.__set__  # type: ignore[attr-defined]
+_UNARY_SETTERS = {
+    Negate: (Negate.operand.__set__, Negate.span.__set__),  # type: ignore[attr-defined]
+    Factorial: (Factorial.operand.__set__, Factorial.span.__set__),  # type: ignore[attr-defined]
+}
 
 
 _set_fraction_numerator = Fraction._numerator.__set__  # type: ignore[attr-defined]
@@ -405,6 +429,41 @@ def new_number(text: str, value: Fraction, is_decimal: bool, span: Span) -> Numb
     _set_number_value(node, value)
     _set_number_is_decimal(node, is_decimal)
     _set_number_span(node, span)
+    return node
+
+
+def new_unary(kind: type[Negate | Factorial], operand: Node, span: Span) -> Negate | Factorial:
+    """Build ``Negate(operand, span)`` or ``Factorial(operand, span)`` without the dataclass __init__."""
+    set_operand, set_span = _UNARY_SETTERS[kind]
+    node = _new_node(kind)
+    set_operand(node, operand)
+    set_span(node, span)
+    return node
+
+
+def new_constant(name: str, span: Span) -> Constant:
+    """Build ``Constant(name, span)`` without the dataclass __init__."""
+    node = _new_node(Constant)
+    _set_constant_name(node, name)
+    _set_constant_span(node, span)
+    return node
+
+
+def new_power(base: Node, exponent: Node, span: Span) -> Power:
+    """Build ``Power(base, exponent, span)`` without the dataclass __init__."""
+    node = _new_node(Power)
+    _set_power_base(node, base)
+    _set_power_exponent(node, exponent)
+    _set_power_span(node, span)
+    return node
+
+
+def new_call(function: str, args: tuple[Node, ...], span: Span) -> Call:
+    """Build ``Call(function, args, span)`` without the dataclass __init__."""
+    node = _new_node(Call)
+    _set_call_function(node, function)
+    _set_call_args(node, args)
+    _set_call_span(node, span)
     return node
 
 

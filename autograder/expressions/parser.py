@@ -49,20 +49,24 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
-from autograder.expressions.fastparse import fast_parse, new_number, new_product, new_sum, new_variable
+from autograder.expressions.fastparse import (
+    fast_parse,
+    new_call,
+    new_constant,
+    new_number,
+    new_power,
+    new_product,
+    new_sum,
+    new_unary,
+    new_variable,
+)
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
 from autograder.expressions.names import FUNCTIONS, FunctionInfo, NameTable
 from autograder.expressions.nodes import (
-    Call,
-    Constant,
     Factorial,
     Negate,
     Node,
     Number,
-    Power,
-    Product,
-    Sum,
-    Variable,
     decimal_literals,
     variables_in,
 )
@@ -269,7 +273,7 @@ class _Parser:
             operand = self.parse_signed(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, (token.start, self.tokens[self.index - 1].end))
+            return new_unary(Negate, operand, (token.start, self.tokens[self.index - 1].end))
         return self.parse_power(depth)
 
     def parse_power(self, depth: int) -> Node:
@@ -301,7 +305,7 @@ class _Parser:
             postfix_depth += 1
             self.check_depth(postfix_depth, token)
             self.needs_size_check = True
-            node = Factorial(node, (node.span[0], token.end))
+            node = new_unary(Factorial, node, (node.span[0], token.end))
             token = tokens[self.index]
             if token.kind is not _OPERATOR:
                 return node
@@ -312,7 +316,7 @@ class _Parser:
         self.index += 1
         self.expect_operand_after(token)
         exponent = self.parse_exponent(depth + 1)
-        return Power(node, exponent, (node.span[0], tokens[self.index - 1].end))
+        return new_power(node, exponent, (node.span[0], tokens[self.index - 1].end))
 
     def parse_exponent(self, depth: int) -> Node:
         token = self.tokens[self.index]
@@ -323,7 +327,7 @@ class _Parser:
             operand = self.parse_exponent(depth + 1)
             if token.text == "+":
                 return operand
-            return Negate(operand, (token.start, self.tokens[self.index - 1].end))
+            return new_unary(Negate, operand, (token.start, self.tokens[self.index - 1].end))
         return self.parse_power(depth)
 
     def parse_atom(self, depth: int) -> Node:
@@ -353,10 +357,10 @@ class _Parser:
         span = (token.start, token.end)
         if resolved.kind == "variable":
             self.variable_count += 1
-            return Variable(resolved.name, span)
+            return new_variable(resolved.name, span)
         if resolved.kind == "constant":
             self.plain_size += 21
-            return Constant(resolved.name, span)  # type: ignore[arg-type]
+            return new_constant(resolved.name, span)
         assert resolved.function is not None
         return self.parse_call(token, resolved.function, depth)
 
@@ -389,9 +393,9 @@ class _Parser:
             )
         if power is not None or self.variable_count == variables_before:
             self.needs_size_check = True
-        call: Node = Call(info.name, tuple(args), span=(name.start, self.previous_end()))
+        call: Node = new_call(info.name, tuple(args), (name.start, self.previous_end()))
         if power is not None:
-            call = Power(call, power, span=call.span)
+            call = new_power(call, power, call.span)
         return call
 
     def parse_root(self, root: Token, depth: int) -> Node:
@@ -412,7 +416,7 @@ class _Parser:
                 after.start,
             )
         self.needs_size_check = True
-        return Call("sqrt", (operand,), span=(root.start, self.previous_end()))
+        return new_call("sqrt", (operand,), (root.start, self.previous_end()))
 
     def source_of(self, node: Node) -> str:
         """Return the tokens of ``node`` as the lexer read them, joined without spaces."""
