@@ -2,9 +2,9 @@
 
 It reads only numbers (scientific notation included), names of the part
 (variables, ``e``, ``pi`` and one-argument functions followed by ``(``,
-spelled in ASCII or as one Greek letter), ``+ - * / ^ ** !``, round brackets
-and spaces, after the lexer's one-for-one replacements (``−`` to ``-``,
-``×`` to ``*``). On anything else, and
+spelled in ASCII or as one Greek letter), ``+ - * / ^ ** !``, the square
+root sign, round brackets and spaces, after the lexer's one-for-one
+replacements (``−`` to ``-``, ``×`` to ``*``). On anything else, and
 on every error, it returns None without a message, and ``parser.parse``
 reads the text again with the full lexer and parser, which build the
 same tree or the error message. Spans, the implicit-multiplication flags
@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from autograder.expressions.limits import Limits
-from autograder.expressions.names import NameTable
+from autograder.expressions.names import FUNCTIONS, NameTable
 from autograder.expressions.nodes import (
     Call,
     Constant,
@@ -35,7 +35,7 @@ from autograder.expressions.nodes import (
     Sum,
     Variable,
 )
-from autograder.expressions.tokens import GREEK_LETTERS, replace_one_for_one
+from autograder.expressions.tokens import GREEK_LETTERS, SQUARE_ROOT, replace_one_for_one
 
 # One token per match, after a run of ASCII spaces: a number, a name with an
 # optional well-formed subscript, a Greek letter without one, an operator or a
@@ -46,7 +46,7 @@ _FAST_TOKEN = re.compile(
     r"( *+)(?:((?>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?!\.))"
     r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
     "|[" + "".join(GREEK_LETTERS) + "](?!_))"
-    r"|(\*\*|[-+*/^()!])|(.))",
+    r"|(\*\*|[-+*/^()!\u221a])|(.))",
     re.DOTALL,
 )
 
@@ -64,6 +64,7 @@ _OPEN = 9
 _CLOSE = 10
 _END = 11
 _FACTORIAL = 12
+_ROOT = 13
 
 _OPERATOR_CODES = {
     "+": _PLUS,
@@ -75,11 +76,17 @@ _OPERATOR_CODES = {
     "(": _OPEN,
     ")": _CLOSE,
     "!": _FACTORIAL,
+    SQUARE_ROOT: _ROOT,
 }
+# An operator token's value: None, but the square root sign's is the function it stands for.
+_OPERATOR_VALUES: dict[str, object] = {operator: None for operator in _OPERATOR_CODES}
+_OPERATOR_VALUES[SQUARE_ROOT] = FUNCTIONS["sqrt"]
 # Codes after which an operand may not be missing, as in ``x +`` or ``x + * y``.
 _NO_OPERAND = frozenset((_END, _CLOSE, _TIMES, _DIVIDE, _POWER))
 # Codes after which a product goes on by implicit multiplication.
-_IMPLICIT = frozenset((_VARIABLE, _CONSTANT, _FUNCTION, _OPEN))
+_IMPLICIT = frozenset((_VARIABLE, _CONSTANT, _FUNCTION, _OPEN, _ROOT))
+# Codes that may follow the square root sign without brackets: one name, number or call.
+_ROOT_OPERANDS = frozenset((_NUMBER, _VARIABLE, _CONSTANT, _FUNCTION, _ROOT))
 _ADDITIVE = frozenset((_PLUS, _MINUS))
 # A plain dict, because a lookup through the read-only mapping costs about twice as much.
 _GREEK_NAMES: dict[str, str] = dict(GREEK_LETTERS)
@@ -144,7 +151,7 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
         if operator:
             position = start + len(operator)
             append_code(_OPERATOR_CODES[operator])
-            append_value(None)
+            append_value(_OPERATOR_VALUES[operator])
         elif name:
             position = start + len(name)
             if "_" in name:
@@ -312,6 +319,8 @@ class _FastParser:
             _set_constant_span(node, span)
         elif code == _FUNCTION:
             node = self.parse_call()
+        elif code == _ROOT:
+            node = self.parse_root()
         elif code == _OPEN:
             self.index = index + 1
             if codes[index + 1] == _CLOSE:
@@ -340,6 +349,23 @@ class _FastParser:
         _set_power_exponent(power, exponent)
         _set_power_span(power, (node.span[0], self.ends[self.index - 1]))
         return power
+
+    def parse_root(self) -> Node:
+        """Read ``√(x + 1)`` as a call of sqrt, or ``√`` before one name, number or call."""
+        index = self.index
+        following = self.codes[index + 1]
+        if following == _OPEN:
+            return self.parse_call()
+        if following not in _ROOT_OPERANDS:
+            raise _BAIL
+        self.index = index + 1
+        operand = self.parse_power()
+        # The full parser rejects √x^2 and √x! as ambiguous, and parse_power
+        # returns a power or a factorial here only when it read one of them.
+        if type(operand) is Power or type(operand) is Factorial:
+            raise _BAIL
+        self.needs_size_check = True
+        return new_call("sqrt", (operand,), (self.starts[index], self.ends[self.index - 1]))
 
     def parse_call(self) -> Node:
         codes = self.codes
