@@ -1,7 +1,7 @@
 """The parser's fast path: common ASCII answers lexed and parsed in one pass, building the same tree.
 
 It reads only numbers (scientific notation included), names of the part
-(variables, ``e``, ``pi`` and one-argument functions followed by ``(``,
+(variables, ``e``, ``pi`` and functions followed by ``(``,
 spelled in ASCII or as one Greek letter), ``+ - * / ^ ** !``, the square
 root sign, round brackets and spaces, after the lexer's one-for-one
 replacements (``−`` to ``-``, ``×`` to ``*``). On anything else, and
@@ -46,7 +46,7 @@ _FAST_TOKEN = re.compile(
     r"( *+)(?:((?>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?!\.))"
     r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
     "|[" + "".join(GREEK_LETTERS) + "](?!_))"
-    r"|(\*\*|[-+*/^()!\u221a])|(.))",
+    r"|(\*\*|[-+*/^()!,\u221a])|(.))",
     re.DOTALL,
 )
 
@@ -65,6 +65,7 @@ _CLOSE = 10
 _END = 11
 _FACTORIAL = 12
 _ROOT = 13
+_COMMA = 14
 
 _OPERATOR_CODES = {
     "+": _PLUS,
@@ -77,12 +78,13 @@ _OPERATOR_CODES = {
     ")": _CLOSE,
     "!": _FACTORIAL,
     SQUARE_ROOT: _ROOT,
+    ",": _COMMA,
 }
 # An operator token's value: None, but the square root sign's is the function it stands for.
 _OPERATOR_VALUES: dict[str, object] = {operator: None for operator in _OPERATOR_CODES}
 _OPERATOR_VALUES[SQUARE_ROOT] = FUNCTIONS["sqrt"]
 # Codes after which an operand may not be missing, as in ``x +`` or ``x + * y``.
-_NO_OPERAND = frozenset((_END, _CLOSE, _TIMES, _DIVIDE, _POWER))
+_NO_OPERAND = frozenset((_END, _CLOSE, _TIMES, _DIVIDE, _POWER, _COMMA))
 # Codes after which a product goes on by implicit multiplication.
 _IMPLICIT = frozenset((_VARIABLE, _CONSTANT, _FUNCTION, _OPEN, _ROOT))
 # Codes that may follow the square root sign without brackets: one name, number or call.
@@ -374,19 +376,24 @@ class _FastParser:
         # A function takes its argument in brackets, which may not be empty.
         if codes[index + 1] != _OPEN or codes[index + 2] == _CLOSE:
             raise _BAIL
-        if not info.min_args <= 1 <= info.max_args:  # type: ignore[attr-defined]
-            raise _BAIL
         variables_before = self.variable_count
         self.index = index + 2
-        argument = self.parse_sum()
+        arguments = [self.parse_sum()]
+        while codes[self.index] == _COMMA:
+            self.index += 1
+            if codes[self.index] in _NO_OPERAND:
+                raise _BAIL
+            arguments.append(self.parse_sum())
         if codes[self.index] != _CLOSE:
+            raise _BAIL
+        if not info.min_args <= len(arguments) <= info.max_args:  # type: ignore[attr-defined]
             raise _BAIL
         if self.variable_count == variables_before:
             self.needs_size_check = True
         self.index += 1
         call = _new_node(Call)
         _set_call_function(call, info.name)  # type: ignore[attr-defined]
-        _set_call_args(call, (argument,))
+        _set_call_args(call, tuple(arguments))
         _set_call_span(call, (self.starts[index], self.ends[self.index - 1]))
         return call
 
