@@ -3,8 +3,8 @@
 It reads only numbers (scientific notation included), names of the part
 (variables, ``e``, ``pi`` and functions followed by ``(``,
 spelled in ASCII or as one Greek letter), ``+ - * / ^ ** !``, the square
-root sign, round brackets and spaces, after the lexer's one-for-one
-replacements (``−`` to ``-``, ``×`` to ``*``). On anything else, and
+root sign, round brackets and spaces, after the lexer's replacements
+(``−`` to ``-``, ``×`` to ``*``, ``x²`` to ``x^(2)``, ``x₁`` to ``x_{1}``). On anything else, and
 on every error, it returns None without a message, and ``parser.parse``
 reads the text again with the full lexer and parser, which build the
 same tree or the error message. Spans, the implicit-multiplication flags
@@ -35,7 +35,7 @@ from autograder.expressions.nodes import (
     Sum,
     Variable,
 )
-from autograder.expressions.tokens import GREEK_LETTERS, SQUARE_ROOT, replace_one_for_one
+from autograder.expressions.tokens import GREEK_LETTERS, SQUARE_ROOT, normalize_scripts, replace_one_for_one
 
 # One token per match, after a run of ASCII spaces: a number, a name with an
 # optional well-formed subscript, a Greek letter without one, an operator or a
@@ -117,11 +117,15 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     if len(text) > limits.max_length:
         return None
     replaced = replace_one_for_one(text)
+    positions = None
     if replaced is None:
-        return None
+        # Superscripts and subscripts become several characters, so spans are mapped back to the typed text.
+        replaced, positions = normalize_scripts(text)
     parser = _lex(replaced, names, limits)
     if parser is None:
         return None
+    if positions is not None:
+        parser.map_spans(positions, len(text))
     try:
         tree = parser.parse_sum()
     except Bail:
@@ -226,6 +230,17 @@ class _FastParser:
         self.needs_size_check = False
         self.plain_size = 0
         self.variable_count = 0
+
+    def map_spans(self, positions: list[int], length: int) -> None:
+        """Map token spans in the normalized text to the typed text, as ``tokens.tokenize`` maps them."""
+        starts = self.starts
+        ends = self.ends
+        last = len(starts) - 1
+        for index in range(last):
+            starts[index] = positions[starts[index]]
+            ends[index] = positions[ends[index] - 1] + 1
+        starts[last] = length
+        ends[last] = length
 
     def parse_sum(self) -> Node:
         codes = self.codes

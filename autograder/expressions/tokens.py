@@ -198,7 +198,7 @@ _CHARACTER_MESSAGES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _normalize(text: str) -> tuple[str, list[int]]:
+def normalize_scripts(text: str) -> tuple[str, list[int]]:
     """Map typographic characters to ASCII, superscripts to '^(...)' and subscripts to '_{...}'.
 
     A run of superscript characters becomes one exponent: ``x²³`` reads as
@@ -246,7 +246,7 @@ def tokenize(text: str, limits: Limits) -> list[Token]:
         # Every replacement is one character for one, so indices need no mapping.
         normalized = text.translate(_ONE_FOR_ONE)
     else:
-        normalized, positions = _normalize(text)
+        normalized, positions = normalize_scripts(text)
         tokens = _lex_common(normalized, limits)
         if tokens is None:
             return _Lexer(normalized, positions, text, limits).run()

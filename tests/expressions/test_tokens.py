@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits
-from autograder.expressions.tokens import Kind, Token, _Lexer, _normalize, tokenize
+from autograder.expressions.tokens import Kind, Token, _Lexer, normalize_scripts, tokenize
 
 
 def kinds_and_texts(text: str) -> list[tuple[str, str]]:
@@ -150,7 +150,7 @@ LEXER_ALPHABET = st.sampled_from(
 
 def _lex_by_character(text: str) -> list[Token] | str:
     """Lex with the character-level lexer alone, as tokenize does for text that its regex pass rejects."""
-    normalized, positions = _normalize(text)
+    normalized, positions = normalize_scripts(text)
     try:
         return _Lexer(normalized, positions, text, DEFAULT_LIMITS).run()
     except ExpressionError as error:
