@@ -101,17 +101,6 @@ class Bail(Exception):
 _BAIL = Bail()
 
 
-class FastParse:
-    """The result of the fast path: the tree and what ``parse`` needs to decide on the size check."""
-
-    __slots__ = ("tree", "needs_size_check", "plain_size")
-
-    def __init__(self, tree: Node, needs_size_check: bool, plain_size: int) -> None:
-        self.tree = tree
-        self.needs_size_check = needs_size_check
-        self.plain_size = plain_size
-
-
 def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
     if len(text) > limits.max_length:
@@ -132,10 +121,11 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
         return None
     if parser.codes[parser.index] != _END:
         return None
-    return FastParse(tree, parser.needs_size_check, parser.plain_size)
+    parser.tree = tree
+    return parser
 
 
-def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
+def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Split ``text`` into token arrays with names resolved, or return None where the fast path does not apply."""
     codes: list[int] = []
     values: list[object] = []
@@ -200,7 +190,7 @@ def _lex(text: str, names: NameTable, limits: Limits) -> _FastParser | None:
     values.append(None)
     starts.append(length)
     ends.append(length)
-    return _FastParser(codes, values, starts, ends)
+    return FastParse(codes, values, starts, ends)
 
 
 def _entries_of(names: NameTable) -> dict[str, tuple[int, object]]:
@@ -216,10 +206,15 @@ def _entries_of(names: NameTable) -> dict[str, tuple[int, object]]:
     return entries
 
 
-class _FastParser:
-    """Recursive descent over the token arrays, with the grammar and spans of ``parser._Parser``."""
+class FastParse:
+    """Recursive descent over the token arrays, with the grammar and spans of ``parser._Parser``.
 
-    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size", "variable_count")
+    ``fast_parse`` returns the parser itself as its result: ``tree`` and
+    the facts that ``parse`` needs to decide on the size check,
+    ``needs_size_check`` and ``plain_size``.
+    """
+
+    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size", "variable_count", "tree")
 
     def __init__(self, codes: list[int], values: list[object], starts: list[int], ends: list[int]) -> None:
         self.codes = codes
