@@ -7,7 +7,8 @@ process creation is refused here instead: ``clone`` is allowed only with
 ``CLONE_THREAD`` (threads), ``clone3`` fails with ENOSYS so that glibc falls back
 to ``clone``, and ``fork`` and ``vfork`` fail with EPERM. The filter also refuses
 calls that could change namespaces, mounts or the kernel, as a second layer
-behind the dropped capabilities, and the creation of sockets. Every other system call is allowed, because
+behind the dropped capabilities, the creation of sockets, and System V IPC and
+POSIX message queues. Every other system call is allowed, because
 the namespaces, not this filter, are what hide the host.
 
 Syscall numbers come from the kernel headers ``asm/unistd_64.h`` (x86_64) and
@@ -84,6 +85,24 @@ ARCHITECTURES: dict[str, dict[str, int]] = {
         "mount_setattr": 442,
         "socket": 41,
         "socketpair": 53,
+        "shmget": 29,
+        "shmat": 30,
+        "shmctl": 31,
+        "shmdt": 67,
+        "semget": 64,
+        "semop": 65,
+        "semtimedop": 220,
+        "semctl": 66,
+        "msgget": 68,
+        "msgsnd": 69,
+        "msgrcv": 70,
+        "msgctl": 71,
+        "mq_open": 240,
+        "mq_unlink": 241,
+        "mq_timedsend": 242,
+        "mq_timedreceive": 243,
+        "mq_notify": 244,
+        "mq_getsetattr": 245,
     },
     "aarch64": {
         "audit_arch": 0xC00000B7,
@@ -120,6 +139,24 @@ ARCHITECTURES: dict[str, dict[str, int]] = {
         "mount_setattr": 442,
         "socket": 198,
         "socketpair": 199,
+        "shmget": 194,
+        "shmat": 196,
+        "shmctl": 195,
+        "shmdt": 197,
+        "semget": 190,
+        "semop": 193,
+        "semtimedop": 192,
+        "semctl": 191,
+        "msgget": 186,
+        "msgsnd": 189,
+        "msgrcv": 188,
+        "msgctl": 187,
+        "mq_open": 180,
+        "mq_unlink": 181,
+        "mq_timedsend": 182,
+        "mq_timedreceive": 183,
+        "mq_notify": 184,
+        "mq_getsetattr": 185,
     },
 }
 
@@ -159,6 +196,27 @@ DENIED_WITH_EPERM = (
     # socket kept in flight) and carry data to the next student.
     "socket",
     "socketpair",
+    # No System V IPC objects or POSIX message queues, for the same reason:
+    # the runs share the template's IPC namespace, and such an object stays
+    # after its process exits.
+    "shmget",
+    "shmat",
+    "shmctl",
+    "shmdt",
+    "semget",
+    "semop",
+    "semtimedop",
+    "semctl",
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "mq_open",
+    "mq_unlink",
+    "mq_timedsend",
+    "mq_timedreceive",
+    "mq_notify",
+    "mq_getsetattr",
 )
 
 

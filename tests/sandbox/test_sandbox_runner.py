@@ -310,6 +310,18 @@ def new_sockets():
             errors.append(error.errno)
     return errors
 
+def new_ipc_objects():
+    libc = ctypes.CDLL(None, use_errno=True)
+    errors = []
+    for make in (
+        lambda: libc.shmget(0, 4096, 0o1666),
+        lambda: libc.semget(0, 1, 0o1666),
+        lambda: libc.msgget(0, 0o1666),
+        lambda: libc.mq_open(b"/queue", 0o100 | 0o2, 0o600, None),
+    ):
+        errors.append(0 if make() >= 0 else ctypes.get_errno())
+    return errors
+
 def write(path):
     try:
         with open(path, "w") as handle:
@@ -358,6 +370,12 @@ def test_sandbox_refuses_new_sockets(sandbox_runner: Runner) -> None:
     # Runs share bubblewrap's loopback-only network namespace one after
     # another; without sockets nothing can carry over from one run to the next.
     assert _probe(sandbox_runner, Call("new_sockets", ())) == [[1, 1, 1, 1, 1]]  # EPERM
+
+
+def test_sandbox_refuses_ipc_objects(sandbox_runner: Runner) -> None:
+    # Runs share the template's IPC namespace one after another, and a System
+    # V IPC object or a message queue outlives the process that made it.
+    assert _probe(sandbox_runner, Call("new_ipc_objects", ())) == [[1, 1, 1, 1]]  # EPERM
 
 
 @pytest.mark.parametrize(
