@@ -94,6 +94,7 @@ class Runner:
         self.processes_enforced = isolate and os.geteuid() != 0
         self._warned_processes = False
         self._call_frames = CallFrames()
+        self._spare: _SpareChild | None = None
         self._template: Template | None = self._start_template()
 
     def describe(self) -> str:
@@ -128,6 +129,7 @@ class Runner:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        self._drop_spare()
         if self._template is not None:
             self._template.close()
             self._template = None
@@ -146,7 +148,53 @@ class Runner:
     def _start_template(self) -> Template:
         return Template(self._command_for, self._environment)
 
+    def _new_session(
+        self,
+        template: Template,
+        limits: SandboxLimits,
+        worker_limits: dict[str, Any],
+        capture: OutputCapture,
+        load_message: dict[str, Any],
+    ) -> _Session:
+        """Start a session in the spare child if it has these limits, else in a new child; then start the next spare.
+
+        The spare child confines itself while the grader does other work, so
+        a new session seldom waits for the fork and the confinement. The next
+        spare is started after the session's load message is sent, so that its
+        fork overlaps with the import of the student's module.
+        """
+        key = _limits_key(worker_limits)
+        spare, self._spare = self._spare, None
+        if spare is not None and (spare.template is not template or spare.key != key):
+            self._discard(spare)
+            spare = None
+        handle = spare.handle if spare is not None else template.start_child(worker_limits)
+        session = _Session(template, handle, limits, capture, load_message, self._call_frames)
+        try:
+            self._spare = _SpareChild(template, key, template.start_child(worker_limits))
+        except TemplateBroken as error:
+            # The session's own child is running; a broken template shows up
+            # again, and is handled, when the next child is needed.
+            logger.debug("could not start a spare sandbox child: %s", error)
+        return session
+
+    def _drop_spare(self) -> None:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            self._discard(spare)
+
+    @staticmethod
+    def _discard(spare: _SpareChild) -> None:
+        try:
+            spare.template.kill_child(spare.handle.id)
+        except TemplateBroken as error:
+            logger.debug("could not kill a spare sandbox child: %s", error)
+        finally:
+            spare.handle.channel.close()
+            os.close(spare.handle.output_fd)
+
     def _restart_template(self) -> None:
+        self._drop_spare()
         if self._template is not None:
             self._template.close()
         self._template = None
@@ -199,7 +247,7 @@ class Runner:
             "functions": functions,
         }
 
-        session = _Session(template, limits, worker_limits, capture, load_message, self._call_frames)
+        session = self._new_session(template, limits, worker_limits, capture, load_message)
         try:
             import_outcome = session.load(_remaining(deadline, limits.call_seconds))
             if not import_outcome.ok:
@@ -233,7 +281,7 @@ class Runner:
                     continue
                 if current is None:
                     restarts += 1
-                    current = _Session(template, limits, worker_limits, capture, load_message, self._call_frames)
+                    current = self._new_session(template, limits, worker_limits, capture, load_message)
                     session = current
                     reload = current.load(_remaining(deadline, limits.call_seconds))
                     if not reload.ok:
@@ -285,6 +333,19 @@ class Runner:
             )
         finally:
             session.close()
+
+
+@dataclass(frozen=True)
+class _SpareChild:
+    """A child started ahead of its run, with the limits it confined itself to."""
+
+    template: Template
+    key: tuple[tuple[str, Any], ...]
+    handle: ChildHandle
+
+
+def _limits_key(worker_limits: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(worker_limits.items()))
 
 
 class CallFrames:
@@ -357,8 +418,8 @@ class _Session:
     def __init__(
         self,
         template: Template,
+        handle: ChildHandle,
         limits: SandboxLimits,
-        worker_limits: dict[str, Any],
         capture: OutputCapture,
         load_message: dict[str, Any],
         call_frames: CallFrames,
@@ -367,7 +428,7 @@ class _Session:
         self.call_frames = call_frames
         self.limits = limits
         self.capture = capture
-        self.handle: ChildHandle = template.start_child(worker_limits)
+        self.handle = handle
         self.reader = codec.FrameBuffer(max_frame_bytes=limits.result_mb * 1024 * 1024)
         self.usable = True
         self.closed = False

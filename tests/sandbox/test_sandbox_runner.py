@@ -556,4 +556,27 @@ def test_killed_children_are_reaped(process_runner: Runner) -> None:
     assert template is not None
     pid = template.process.pid
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii").split()
-    assert len(children) <= 1
+    # The spare child for the next run, and at most the last child killed.
+    assert len(children) <= 2
+
+
+def test_next_run_starts_in_the_spare_child(process_runner: Runner) -> None:
+    run_source(process_runner, "def one():\n    return 1\n", [Call("one", ())])
+    spare = process_runner._spare
+    assert spare is not None
+    result = run_source(process_runner, "def two():\n    return 2\n", [Call("two", ())])
+    assert result.outcomes[0].value == 2
+    assert process_runner._spare is not None
+    assert process_runner._spare.handle.id > spare.handle.id
+    # The spare's id was used by that run, so no child between the two ids was started.
+    assert process_runner._spare.handle.id == spare.handle.id + 1
+
+
+def test_spare_child_with_other_limits_is_replaced(process_runner: Runner) -> None:
+    run_source(process_runner, "def one():\n    return 1\n", [Call("one", ())])
+    spare = process_runner._spare
+    assert spare is not None
+    result = run_source(process_runner, "def one():\n    return 1\n", [Call("one", ())], SandboxLimits(call_seconds=2.5))
+    assert result.outcomes[0].value == 1
+    assert process_runner._spare is not None
+    assert process_runner._spare.handle.id == spare.handle.id + 2
