@@ -172,9 +172,9 @@ class Runner:
         session = _Session(template, handle, limits, capture, load_message, self._call_frames)
         try:
             self._spare = _SpareChild(template, key, template.start_child(worker_limits))
-        except TemplateBroken as error:
-            # The session's own child is running; a broken template shows up
-            # again, and is handled, when the next child is needed.
+        except (TemplateBroken, OSError) as error:
+            # The session's own child is running. A broken template, or a lack
+            # of file descriptors, shows up again when the next child is needed.
             logger.debug("could not start a spare sandbox child: %s", error)
         return session
 
