@@ -37,16 +37,17 @@ from autograder.expressions.nodes import (
 )
 from autograder.expressions.tokens import GREEK_LETTERS, SQUARE_ROOT, normalize_scripts, replace_one_for_one
 
-# One token per match, after a run of ASCII spaces: a number, a name with an
-# optional well-formed subscript, a Greek letter without one, an operator or a
-# round bracket. A number's exponent is read whole, as the full lexer reads it,
-# and a number followed by '.' matches no group here. Any other character
-# matches the last group, which ends the fast path.
+# One token per match, after a run of ASCII spaces: a number, or a word that
+# the token table looks up whole (a name with an optional well-formed
+# subscript, a Greek letter without one, an operator or a round bracket). A
+# number's exponent is read whole, as the full lexer reads it, and a number
+# followed by '.' matches no group here. Any other character matches the last
+# group, which ends the fast path.
 _FAST_TOKEN = re.compile(
     r"( *+)(?:((?>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?!\.))"
     r"|([A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
-    "|[" + "".join(GREEK_LETTERS) + "](?!_))"
-    r"|(\*\*|[-+*/^()!,\u221a])|(.))",
+    "|[" + "".join(GREEK_LETTERS) + "](?!_)"
+    r"|\*\*|[-+*/^()!,\u221a])|(.))",
     re.DOTALL,
 )
 
@@ -135,33 +136,28 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     append_value = values.append
     append_start = starts.append
     append_end = ends.append
-    entries = names.fast_path_entries
-    if entries is None:
-        entries = names.fast_path_entries = _entries_of(names)
+    table = names.fast_path_entries
+    if table is None:
+        table = names.fast_path_entries = _token_table(names)
     position = 0
 
-    # Each match has exactly one of number, name, operator and other, because
-    # spaces at the end of the text match nothing.
-    for spaces, number, name, operator, other in _FAST_TOKEN.findall(text):
-        start = position + len(spaces) if spaces else position
-        if operator:
-            position = start + len(operator)
-            append_code(_OPERATOR_CODES[operator])
-            append_value(_OPERATOR_VALUES[operator])
-        elif name:
-            position = start + len(name)
-            if "_" in name:
-                base, _, written = name.partition("_")
-                key = base + written.strip("{}")
-            else:
-                key = _GREEK_NAMES.get(name, name)
-            entry = entries.get(key)
+    # Each match has exactly one of number, word and other, because spaces
+    # at the end of the text match nothing.
+    for spaces, number, word, other in _FAST_TOKEN.findall(text):
+        if spaces:
+            position += len(spaces)
+        append_start(position)
+        if word:
+            entry = table.get(word)
             if entry is None:
-                return None
-            append_code(entry[0])
-            append_value(entry[1])
+                entry = _subscripted_entry(word, table)
+                if entry is None:
+                    return None
+            code, value = entry
+            append_code(code)
+            append_value(value)
+            position += len(word)
         elif number:
-            position = start + len(number)
             literal = number
             if "e" in number or "E" in number:
                 literal = number.lower()
@@ -175,9 +171,9 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
                 return None
             append_code(_NUMBER)
             append_value(literal)
+            position += len(number)
         else:
             return None
-        append_start(start)
         append_end(position)
 
     # Every step down into the tree takes a token, so with no more tokens than
@@ -193,17 +189,44 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     return FastParse(codes, values, starts, ends)
 
 
-def _entries_of(names: NameTable) -> dict[str, tuple[int, object]]:
-    """Return each name key of the part with its token code and value: the name, or the function's info."""
-    entries: dict[str, tuple[int, object]] = {}
+def _token_table(names: NameTable) -> dict[str, tuple[int, object]]:
+    """Return the code and value of each operator and of each name of the part as typed without a subscript.
+
+    A name's value is the variable's or constant's name, or the function's
+    info. A Greek letter maps to the entry of its spelled-out name.
+    """
+    table: dict[str, tuple[int, object]] = {
+        operator: (code, _OPERATOR_VALUES[operator]) for operator, code in _OPERATOR_CODES.items()
+    }
     for key, resolved in names.resolved_keys().items():
         if resolved.kind == "variable":
-            entries[key] = (_VARIABLE, resolved.name)
+            table[key] = (_VARIABLE, resolved.name)
         elif resolved.kind == "constant":
-            entries[key] = (_CONSTANT, resolved.name)
+            table[key] = (_CONSTANT, resolved.name)
         else:
-            entries[key] = (_FUNCTION, resolved.function)
-    return entries
+            table[key] = (_FUNCTION, resolved.function)
+    # A Greek letter reads as its name, so a key spelled as the letter itself is never looked up.
+    for letter, name in _GREEK_NAMES.items():
+        table.pop(letter, None)
+        if name in table:
+            table[letter] = table[name]
+    return table
+
+
+def _subscripted_entry(word: str, table: dict[str, tuple[int, object]]) -> tuple[int, object] | None:
+    """Return the entry of a name typed with a subscript, such as ``x_1`` or ``x_{1}``, and add it to ``table``.
+
+    Only spellings of the part's names are added, so the table stays as
+    small as the part's names allow.
+    """
+    if "_" not in word:
+        return None
+    base, _, written = word.partition("_")
+    entry = table.get(base + written.strip("{}"))
+    if entry is None:
+        return None
+    table[word] = entry
+    return entry
 
 
 class FastParse:

@@ -136,7 +136,7 @@ class NameTable:
             **{key: Resolved("variable", name) for key, name in self._variable_keys.items()},
         }
 
-        # The fast path's token code and value of each key, which fastparse builds on first use.
+        # The fast path's token code and value of each operator and name as typed, which fastparse builds on first use.
         self.fast_path_entries: dict[str, tuple[int, object]] | None = None
 
     def resolve(self, key: str) -> Resolved | None:
