@@ -81,10 +81,19 @@ def test_fast_path_reads_common_answers(text: str) -> None:
         "log(x, 2, 3)", "sin(x, 2)", "log(x,)", "log(,x)", "x, y", "(x, y)", "sin^2(x)", "sin x", "sin()", "[x]", "{x}", "q", "x_", "σ_1", "σ₁", "x₁₂", "²", "x=1", "x\u2003y", "γ",
         "√x^2", "√x!", "√", "√+x", "√sin x", "√^2(x)", "√2 3",
         "2**", "*x", "^x", "x^", "x^*2", "1" * 61,
+        "x $ y", "x .", ". x", "x_1 $", "x  ?", "  1.5.", "x + 2.5.", "$x", "x $",
     ],
 )
 def test_fast_path_leaves_unusual_text(text: str) -> None:
     assert fast_parse(text, NAMES, DEFAULT_LIMITS) is None
+
+
+@pytest.mark.parametrize("text", ["x_1 + x_{1}", " x_1 - a_1", "x_1  w_01", "2σ + σ", "π x + π"])
+def test_fast_path_same_on_second_reading(text: str) -> None:
+    # The first reading adds subscript spellings to the part's token table, which the second reading looks up.
+    names = NameTable(("a", "x", "y", "x_1", "a_1", "w_01", "sigma", "o"))
+    assert assert_same_as_full(text, names)
+    assert assert_same_as_full(text, names)
 
 
 def test_fast_path_stops_at_depth_limit() -> None:
