@@ -180,7 +180,16 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     values.append(None)
     starts.append(length)
     ends.append(length)
-    return FastParse(codes, values, starts, ends)
+    parser: FastParse = _new_node(FastParse)
+    parser.codes = codes
+    parser.values = values
+    parser.starts = starts
+    parser.ends = ends
+    parser.index = 0
+    parser.needs_size_check = False
+    parser.plain_size = 0
+    parser.variable_count = 0
+    return parser
 
 
 def _spelled_entry(token: str, table: dict[str, _Entry], limits: Limits) -> _Entry | None:
@@ -274,15 +283,17 @@ class FastParse:
 
     __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size", "variable_count", "tree")
 
-    def __init__(self, codes: list[int], values: list[object], starts: list[int], ends: list[int]) -> None:
-        self.codes = codes
-        self.values = values
-        self.starts = starts
-        self.ends = ends
-        self.index = 0
-        self.needs_size_check = False
-        self.plain_size = 0
-        self.variable_count = 0
+    # ``_lex`` creates it with object.__new__ and sets every slot but ``tree``,
+    # which saves the __init__ call (about 0.1 µs per answer).
+    codes: list[int]
+    values: list[object]
+    starts: list[int]
+    ends: list[int]
+    index: int
+    needs_size_check: bool
+    plain_size: int
+    variable_count: int
+    tree: Node
 
     def map_spans(self, positions: list[int], length: int) -> None:
         """Map token spans in the normalized text to the typed text, as ``tokens.tokenize`` maps them."""
