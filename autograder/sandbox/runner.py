@@ -435,6 +435,9 @@ class _Session:
         self._output_open = True
         self._outgoing = memoryview(b"")
         self._replies: deque[dict[str, Any]] = deque()
+        # Why the channel stopped making sense, returned once the records
+        # that arrived before the bad data are taken.
+        self._broken: _Failure | None = None
         self._selector = selectors.DefaultSelector()
         self._selector.register(self.handle.channel, selectors.EVENT_READ, "channel")
         self._channel_events = selectors.EVENT_READ
@@ -504,7 +507,7 @@ class _Session:
         first call after which the child is unusable (a timeout, a crash or an
         invalid record), so it may return fewer outcomes than calls.
         """
-        if self._replies or self.reader.pending:
+        if self._replies or self.reader.pending or self._broken is not None:
             self.usable = False
             return [CallOutcome("output_invalid", message="unexpected data arrived on the result channel before the calls")]
         frames: list[bytes] = []
@@ -586,6 +589,8 @@ class _Session:
                 if reply.get("nonce") != nonce:
                     return _Failure("invalid", "a record arrived that does not answer this request (wrong nonce)")
                 return reply
+            if self._broken is not None:
+                return self._broken
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return _Failure("timeout")
@@ -622,10 +627,15 @@ class _Session:
             return self._exited()
         if not chunk:
             return self._exited()
+        # Records that precede bad data in the same chunk still count: the
+        # child's ``ready`` may arrive together with bytes that student code
+        # wrote to the socket while its module was imported, and those must
+        # cost the import, not be taken for a sandbox that could not start.
         try:
-            self._replies.extend(self.reader.feed(chunk))
+            for record in self.reader.feed(chunk):
+                self._replies.append(record)
         except codec.CodecError as error:
-            return _Failure("invalid", str(error))
+            self._broken = _Failure("invalid", str(error))
         return None
 
     def _exited(self) -> _Failure:
