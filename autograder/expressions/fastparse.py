@@ -92,6 +92,8 @@ _OPERATOR_VALUES[SQUARE_ROOT] = FUNCTIONS["sqrt"]
 _NO_OPERAND = frozenset((_END, _CLOSE, _TIMES, _DIVIDE, _POWER, _COMMA))
 # Codes after which a product goes on by implicit multiplication.
 _IMPLICIT = frozenset((_VARIABLE, _CONSTANT, _FUNCTION, _OPEN, _ROOT))
+# Codes after which a product goes on, explicitly or by implicit multiplication.
+_PRODUCT_GOES_ON = _IMPLICIT | {_TIMES, _DIVIDE}
 # Codes that may follow the square root sign without brackets: one name, number or call.
 _ROOT_OPERANDS = frozenset((_NUMBER, _VARIABLE, _CONSTANT, _FUNCTION, _ROOT))
 _ADDITIVE = frozenset((_PLUS, _MINUS))
@@ -339,7 +341,7 @@ class FastParse:
         start = self.starts[index]
         first = self.parse_signed() if code in _ADDITIVE else self.parse_power()
         code = codes[self.index]
-        if code != _TIMES and code != _DIVIDE and code not in _IMPLICIT:
+        if code not in _PRODUCT_GOES_ON:
             if code == _NUMBER:
                 raise _BAIL
             return first
@@ -402,16 +404,16 @@ class FastParse:
         codes = self.codes
         index = self.index
         code = codes[index]
-        span = (self.starts[index], self.ends[index])
         if code == _VARIABLE:
             self.index = index + 1
             self.variable_count += 1
             node: Node = _new_node(Variable)
             _set_variable_name(node, self.values[index])
-            _set_variable_span(node, span)
+            _set_variable_span(node, (self.starts[index], self.ends[index]))
         elif code == _NUMBER:
             self.index = index + 1
             text: str = self.values[index]  # type: ignore[assignment]
+            span = (self.starts[index], self.ends[index])
             self.plain_size += len(text) + 20
             if "e" in text:
                 self.needs_size_check = True
@@ -423,7 +425,7 @@ class FastParse:
             self.plain_size += 21
             node = _new_node(Constant)
             _set_constant_name(node, self.values[index])
-            _set_constant_span(node, span)
+            _set_constant_span(node, (self.starts[index], self.ends[index]))
         elif code == _FUNCTION:
             node = self.parse_call()
         elif code == _ROOT:
