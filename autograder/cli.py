@@ -30,6 +30,10 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 3
 
 
+# The exit status of a command stopped with Ctrl-C, as shells report SIGINT (128 + 2).
+INTERRUPTED = 130
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
     """Map an exception that reached the top to the process exit code."""
     if isinstance(error, (AutograderError, click.UsageError)):
@@ -45,6 +49,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.UsageError):
             raise
+        except KeyboardInterrupt:
+            # grade reports what it kept itself. This handles an interrupt
+            # anywhere else, such as while the spec loads.
+            click.echo("autograder: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
         except AutograderError as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -243,7 +252,7 @@ def grade(
                 "Run the same command again to grade the rest.",
                 err=True,
             )
-            raise SystemExit(130) from None
+            raise SystemExit(INTERRUPTED) from None
         progress.close()
 
         sinks = _batch_sinks(
@@ -266,7 +275,7 @@ def grade(
                 "Run the same command again to write them.",
                 err=True,
             )
-            raise SystemExit(130) from None
+            raise SystemExit(INTERRUPTED) from None
 
     built = summary.build(stats)
     if not quiet:

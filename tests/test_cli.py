@@ -79,6 +79,19 @@ def test_grade_interrupted_keeps_results_and_exits_130(quiz, monkeypatch, stage)
     assert "Traceback" not in err
 
 
+def test_interrupt_while_the_spec_loads_exits_130(quiz, monkeypatch):
+    import autograder.loader
+
+    def interrupt(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(autograder.loader, "load_problem_set", interrupt)
+    code, out, err = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class"))
+    assert code == 130
+    assert out == ""
+    assert err.strip() == "autograder: interrupted"
+
+
 def test_grade_single_submission(quiz):
     code, out, _ = run("grade", str(quiz / "quiz.yaml"), str(quiz / "class" / "ann"), "--format", "json")
     assert code == 0

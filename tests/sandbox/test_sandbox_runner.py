@@ -135,6 +135,14 @@ def test_module_runs_like_an_import(any_runner: Runner) -> None:
     assert result.outcomes[0].value == ["student", "student.py", 7, True, "import os\n"]
 
 
+def test_syntax_error_in_an_imported_file_names_that_file(any_runner: Runner) -> None:
+    files = [CodeFile("student.py", "import helper\n"), CodeFile("helper.py", "x = 1\ndef f(:\n")]
+    result = any_runner.run(files, "student", [Call("f", ())], FAST)
+    assert result.import_outcome.status == "exception"
+    assert result.import_outcome.exception == "SyntaxError"
+    assert result.import_outcome.message.startswith("helper.py, line 2: ")
+
+
 def test_syntax_error_names_the_line(any_runner: Runner) -> None:
     result = any_runner.run([CodeFile("student.py", "x = 1\ny = (\n")], "student", [Call("f", ())], FAST)
     assert result.import_outcome.status == "syntax_error"
