@@ -56,6 +56,8 @@ class Submission:
     answers_problem: str | None = None
     notes: tuple[str, ...] = ()
     content_hash: str = ""
+    # Python files at the top of the submission that are not UTF-8 text.
+    undecodable_files: tuple[str, ...] = ()
 
 
 def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -> Submission:
@@ -76,6 +78,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
     content_hash = _hash_files(raw_files)
 
     files: dict[str, str] = {}
+    undecodable: list[str] = []
     notes: list[str] = list(listing.notes)
     for file_name, data in sorted(raw_files.items()):
         if data is None:
@@ -87,6 +90,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
             files[file_name] = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             notes.append(f"{file_name} is not UTF-8 text and was ignored.")
+            undecodable.append(file_name)
 
     answers_file = answers_name
     if answers_file not in raw_files:
@@ -105,6 +109,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
             ),
             notes=tuple(notes),
             content_hash=content_hash,
+            undecodable_files=tuple(undecodable),
         )
 
     try:
@@ -118,6 +123,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
             answers_problem=f"{answers_file} is not UTF-8 text; save it as UTF-8.",
             notes=tuple(notes),
             content_hash=content_hash,
+            undecodable_files=tuple(undecodable),
         )
 
     answers, problems, answers_problem, answer_notes = parse_answers(text, answers_file, set(part_ids))
@@ -130,6 +136,7 @@ def read_submission(path: Path, *, answers_name: str, part_ids: Iterable[str]) -
         answers_problem=answers_problem,
         notes=tuple(notes + answer_notes),
         content_hash=content_hash,
+        undecodable_files=tuple(undecodable),
     )
 
 

@@ -297,6 +297,7 @@ def test_answers_file_entry_is_rejected(grad_checker: CodeChecker) -> None:
 @dataclass(frozen=True)
 class FakeSubmission:
     files: dict[str, str] = field(default_factory=dict)
+    undecodable_files: tuple[str, ...] = ()
 
 
 def test_grade_code_parts_runs_the_module(grad_checker: CodeChecker) -> None:
@@ -343,6 +344,14 @@ def test_grading_hides_printed_output(grad_checker: CodeChecker) -> None:
     assert verdicts["1"].status == "correct"
     assert "printed" not in verdicts["1"].feedback
     assert "called with" not in verdicts["1"].feedback
+
+
+def test_module_that_is_not_utf8_says_so(grad_checker: CodeChecker) -> None:
+    submission = FakeSubmission({}, undecodable_files=("hw.py",))
+    with open_runner("process") as runner:
+        verdicts = grade_code_parts([grad_checker], submission, module_file="hw.py", runner=runner, include_hidden=True)
+    assert verdicts["1"].status == "missing"
+    assert verdicts["1"].feedback == "Your hw.py is not UTF-8 text, so it could not be read. Save it as UTF-8 and submit it again."
 
 
 def test_misnamed_module_gets_a_hint(grad_checker: CodeChecker) -> None:

@@ -94,6 +94,17 @@ def test_not_utf8(tmp_path):
     assert "not UTF-8" in read(folder).answers_problem
 
 
+def test_python_file_not_utf8_is_listed(tmp_path):
+    folder = tmp_path / "jon"
+    folder.mkdir()
+    (folder / "answers.yaml").write_text("1.1: 2\n", encoding="utf-8")
+    (folder / "hw07.py").write_bytes("# -*- coding: latin-1 -*-\nname = 'José'\n".encode("latin-1"))
+    submission = read(folder)
+    assert submission.undecodable_files == ("hw07.py",)
+    assert "hw07.py" not in submission.files
+    assert "hw07.py is not UTF-8 text and was ignored." in submission.notes
+
+
 def test_wrapped_folder_is_unwrapped(tmp_path):
     write(tmp_path / "kim" / "kim_hw07" / "answers.yaml", "1.1: 2\n")
     assert read(tmp_path / "kim").answers["1.1"].value == 2

@@ -299,10 +299,13 @@ class CodeChecker(Checker):
 
 
 class SubmissionFiles(Protocol):
-    """The part of a submission that code parts need: its Python files by name."""
+    """The part of a submission that code parts need: its Python files by name, and those that could not be read."""
 
     @property
     def files(self) -> Mapping[str, str]: ...
+
+    @property
+    def undecodable_files(self) -> tuple[str, ...]: ...
 
 
 def grade_code_parts(
@@ -326,7 +329,16 @@ def grade_code_parts(
         }
     files = [CodeFile(name, text) for name, text in submission.files.items() if CodeFile.is_valid_name(name)]
     verdicts, result = run_code_parts(runner, checkers, files, module_file[: -len(".py")], show_hidden=include_hidden)
-    if module_file not in submission.files:
+    if module_file in submission.undecodable_files:
+        verdicts = {
+            part_id: dataclasses.replace(
+                verdict, feedback=f"Your {module_file} is not UTF-8 text, so it could not be read. Save it as UTF-8 and submit it again."
+            )
+            if verdict.status == "missing"
+            else verdict
+            for part_id, verdict in verdicts.items()
+        }
+    elif module_file not in submission.files:
         guesses = difflib.get_close_matches(module_file, list(submission.files), n=1, cutoff=0.6)
         if guesses:
             hint = f" Your submission has {guesses[0]}: rename it to {module_file}."
