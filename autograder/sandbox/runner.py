@@ -175,7 +175,7 @@ class Runner:
         except (TemplateBroken, OSError) as error:
             # The session's own child is running. A broken template, or a lack
             # of file descriptors, shows up again when the next child is needed.
-            logger.debug("could not start a spare sandbox child: %s", error)
+            logger.debug("failed to start a spare sandbox child: %s", error)
         return session
 
     def _drop_spare(self) -> None:
@@ -188,7 +188,7 @@ class Runner:
         try:
             spare.template.kill_child(spare.handle.id)
         except TemplateBroken as error:
-            logger.debug("could not kill a spare sandbox child: %s", error)
+            logger.debug("failed to kill spare sandbox child %d: %s", spare.handle.id, error)
         finally:
             spare.handle.channel.close()
             os.close(spare.handle.output_fd)
@@ -363,7 +363,7 @@ class CallFrames:
         self._prefixes: dict[int, tuple[Call, bytes]] = {}
 
     def frame(self, call: Call, nonce: str) -> bytes:
-        """Return the frame that asks the child to make ``call``, tagged with ``nonce``."""
+        """Return the call message for ``call`` as a frame, tagged with ``nonce``."""
         entry = self._prefixes.get(id(call))
         if entry is not None and entry[0] is call:
             prefix = entry[1]
@@ -435,8 +435,8 @@ class _Session:
         self._output_open = True
         self._outgoing = memoryview(b"")
         self._replies: deque[dict[str, Any]] = deque()
-        # Why the channel stopped making sense, returned once the records
-        # that arrived before the bad data are taken.
+        # The failure of a channel that carried invalid data, returned once
+        # the records that arrived before that data are taken.
         self._broken: _Failure | None = None
         self._selector = selectors.DefaultSelector()
         self._selector.register(self.handle.channel, selectors.EVENT_READ, "channel")
@@ -627,10 +627,10 @@ class _Session:
             return self._exited()
         if not chunk:
             return self._exited()
-        # Records that precede bad data in the same chunk still count: the
-        # child's ``ready`` may arrive together with bytes that student code
-        # wrote to the socket while its module was imported, and those must
-        # cost the import, not be taken for a sandbox that could not start.
+        # Records that precede invalid data in the same chunk still count.
+        # The child's ``ready`` may arrive together with bytes that student
+        # code wrote to the socket during its import. Those bytes must fail
+        # the import, not make the sandbox look as if it could not start.
         try:
             for record in self.reader.feed(chunk):
                 self._replies.append(record)

@@ -135,7 +135,7 @@ def test_module_runs_like_an_import(any_runner: Runner) -> None:
     assert result.outcomes[0].value == ["student", "student.py", 7, True, "import os\n"]
 
 
-def test_syntax_error_in_an_imported_file_names_that_file(any_runner: Runner) -> None:
+def test_syntax_error_names_imported_file(any_runner: Runner) -> None:
     files = [CodeFile("student.py", "import helper\n"), CodeFile("helper.py", "x = 1\ndef f(:\n")]
     result = any_runner.run(files, "student", [Call("f", ())], FAST)
     assert result.import_outcome.status == "exception"
@@ -450,7 +450,7 @@ def test_worker_files_never_import_autograder() -> None:
         assert "from autograder" not in text, name
 
 
-def test_a_timeout_and_a_timed_out_last_case_stop_that_function(any_runner: Runner) -> None:
+def test_timeout_then_timed_out_last_case_stops(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = "def spin():\n    while True:\n        pass\n\ndef quick():\n    return 2\n"
     calls = [Call("quick", ()), Call("spin", ()), Call("quick", ()), Call("spin", ()), Call("spin", ()), Call("quick", ())]
@@ -471,7 +471,7 @@ def test_slow_first_cases_keep_the_rest(any_runner: Runner) -> None:
     assert statuses == ["timeout", "timeout", "timeout", "ok", "ok", "ok"]
 
 
-def test_a_finished_last_case_lets_the_calls_go_on(any_runner: Runner) -> None:
+def test_finished_last_case_resumes_calls(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = "def work(spin):\n    while spin:\n        pass\n    return 1\n"
     pattern = [True, False, True, True, False, False, False]
@@ -480,7 +480,7 @@ def test_a_finished_last_case_lets_the_calls_go_on(any_runner: Runner) -> None:
     assert statuses == ["timeout", "ok", "timeout", "timeout", "ok", "ok", "ok"]
 
 
-def test_three_crashes_and_a_crashed_last_case_stop_that_function(any_runner: Runner) -> None:
+def test_crashes_then_crashed_last_case_stop(any_runner: Runner) -> None:
     source = "import os\n\ndef leave(code):\n    if code:\n        os._exit(code)\n    return 0\n"
     codes = (1, 1, 1, 0, 0, 1)
     result = run_source(any_runner, source, [Call("leave", (code,)) for code in codes])
@@ -500,7 +500,7 @@ def test_crashes_on_first_cases_keep_the_rest(any_runner: Runner) -> None:
     assert result.restarts == 4
 
 
-def test_a_timeout_between_crashes_starts_the_count_again(any_runner: Runner) -> None:
+def test_timeout_between_crashes_resets_count(any_runner: Runner) -> None:
     limits = SandboxLimits(call_seconds=0.3, submission_seconds=30)
     source = (
         "import os\n\ndef act(kind):\n    if kind == 'crash':\n        os._exit(1)\n"
