@@ -20,7 +20,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from autograder.expressions.limits import Limits
+from autograder.expressions.limits import Limits, power_passes_size_check
 from autograder.expressions.names import FUNCTIONS, NameTable
 from autograder.expressions.nodes import (
     Call,
@@ -191,6 +191,8 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     parser.needs_size_check = False
     parser.plain_size = 0
     parser.variable_count = 0
+    parser.power_count = 0
+    parser.limits = limits
     return parser
 
 
@@ -283,7 +285,19 @@ class FastParse:
     ``needs_size_check`` and ``plain_size``.
     """
 
-    __slots__ = ("codes", "values", "starts", "ends", "index", "needs_size_check", "plain_size", "variable_count", "tree")
+    __slots__ = (
+        "codes",
+        "values",
+        "starts",
+        "ends",
+        "index",
+        "needs_size_check",
+        "plain_size",
+        "variable_count",
+        "power_count",
+        "limits",
+        "tree",
+    )
 
     # ``_lex`` creates it with object.__new__ and sets every slot but ``tree``,
     # which saves the __init__ call (about 0.1 µs per answer).
@@ -295,6 +309,8 @@ class FastParse:
     needs_size_check: bool
     plain_size: int
     variable_count: int
+    power_count: int
+    limits: Limits
     tree: Node
 
     def map_spans(self, positions: list[int], length: int) -> None:
@@ -404,6 +420,10 @@ class FastParse:
         codes = self.codes
         index = self.index
         code = codes[index]
+        # The counts before a call, root or bracket, which may contain any
+        # subtree. They stay None for a variable, number or constant, because
+        # its node type determines what it added to them.
+        counts_before = None
         if code == _VARIABLE:
             self.index = index + 1
             self.variable_count += 1
@@ -427,13 +447,16 @@ class FastParse:
             _set_constant_name(node, self.values[index])
             _set_constant_span(node, (self.starts[index], self.ends[index]))
         elif code == _FUNCTION:
+            counts_before = (self.plain_size, self.variable_count, self.power_count)
             node = self.parse_call()
         elif code == _ROOT:
+            counts_before = (self.plain_size, self.variable_count, self.power_count)
             node = self.parse_root()
         elif code == _OPEN:
             self.index = index + 1
             if codes[index + 1] == _CLOSE:
                 raise _BAIL
+            counts_before = (self.plain_size, self.variable_count, self.power_count)
             node = self.parse_sum()
             if codes[self.index] != _CLOSE:
                 raise _BAIL
@@ -448,16 +471,64 @@ class FastParse:
             code = codes[self.index]
         if code != _POWER:
             return node
-        self.needs_size_check = True
         self.index += 1
         if codes[self.index] in _NO_OPERAND:
             raise _BAIL
-        exponent = self.parse_exponent()
+        if self.needs_size_check:
+            exponent = self.parse_exponent()
+            self.power_count += 1
+        else:
+            exponent = self.parse_plain_exponent(node, counts_before)
         power = _new_node(Power)
         _set_power_base(power, node)
         _set_power_exponent(power, exponent)
         _set_power_span(power, (node.span[0], self.ends[self.index - 1]))
         return power
+
+    def parse_plain_exponent(
+        self, base: Node, counts_before: tuple[int, int, int] | None
+    ) -> Node:
+        """Read the exponent of a plain ``base``, and decide whether the power needs the size check.
+
+        It sets ``needs_size_check`` as ``_Parser.record_power`` does.
+        ``counts_before`` is the plain size and the counts of variables and
+        powers from before a call, root or bracket, or None for a variable,
+        number or constant. ``parse_power`` calls it only while
+        ``needs_size_check`` is unset, so the base is no factorial.
+        """
+        size_between = self.plain_size
+        variables_between = self.variable_count
+        powers_between = self.power_count
+        if counts_before is None:
+            kind = type(base)
+            base_has_variable = kind is Variable
+            if kind is Number:
+                base_size = len(base.text) + 20  # type: ignore[union-attr]
+            else:
+                base_size = 21 if kind is Constant else 0
+            contains_power = False
+        else:
+            size_before, variables_before, powers_before = counts_before
+            base_size = size_between - size_before
+            base_has_variable = variables_between != variables_before
+            contains_power = powers_between != powers_before
+        exponent = self.parse_exponent()
+        if (
+            contains_power
+            or self.power_count != powers_between
+            or not power_passes_size_check(
+                base,
+                exponent,
+                base_size,
+                self.plain_size - size_between,
+                base_has_variable=base_has_variable,
+                exponent_has_variable=self.variable_count != variables_between,
+                limits=self.limits,
+            )
+        ):
+            self.needs_size_check = True
+        self.power_count += 1
+        return exponent
 
     def parse_root(self) -> Node:
         """Read ``√(x + 1)`` as a call of sqrt, or ``√`` before one name, number or call."""

@@ -58,23 +58,87 @@ class Limits:
         """The largest plain size for which ``check_sizes`` cannot fail, so the parser may skip it.
 
         A tree is plain when it has only variables, sums, products, quotients,
-        negations, ``e``, ``pi``, literals without scientific notation, and
-        calls with a variable in their arguments. Such a call, like every
-        subtree with a variable, folds to no value, so only the constant
-        subtrees inside it are folded and checked. Its plain size is the sum over literals and constants of their length plus
-        20. A literal of n characters is below 10^n and, unless 0, at least
-        10^-n. Products and quotients add the decimal exponents of their
+        negations, ``e``, ``pi``, literals without scientific notation, calls
+        with a variable in their arguments, and powers that
+        ``power_passes_size_check`` accepts. A call with a variable in its
+        arguments, like every subtree with a variable, folds to no value, so
+        only the constant subtrees inside it are folded and checked. Its plain
+        size is the sum over literals and constants of their length plus 20. A
+        literal of n characters is below 10^n and, unless 0, at least 10^-n. An
+        accepted power of ``e`` or ``pi`` lies between 10^-20 and 10^20 and has
+        a plain size of at least 42, so it stays within the bound of a literal
+        of that plain size. Every other accepted power has a variable and folds
+        to no value. Products and quotients add the decimal exponents of their
         factors. A constant sum of at most 1000 terms is at most 10^3 times its
         largest term and, unless 0, at least 2^-52 (about 10^-16) times its
         smallest, and each such sum uses up at least one literal. So every
-        folded value of a plain tree is 0, NaN (from 1/0), or between
-        10^-size and 10^size, and 8 digits of margin keep it below
-        ``max_magnitude``.
+        folded value of a plain tree is 0, NaN (from 1/0), or between 10^-size
+        and 10^size, and 8 digits of margin keep it below ``max_magnitude``.
         """
         return math.log10(self.max_magnitude) - 8.0
 
 
 DEFAULT_LIMITS = Limits()
+
+# e^40 is about 2.4 * 10^17 and pi^40 about 7.7 * 10^19, so e^k and pi^k
+# with |k| <= 40 lie between 10^-20 and 10^20.
+MAX_CONSTANT_EXPONENT = 40
+
+
+def power_passes_size_check(
+    base: Node,
+    exponent: Node,
+    base_size: int,
+    exponent_size: int,
+    *,
+    base_has_variable: bool,
+    exponent_has_variable: bool,
+    limits: Limits,
+) -> bool:
+    """Return whether ``check_sizes`` cannot fail on the power ``base ^ exponent``.
+
+    The caller must make sure that base and exponent are plain and contain
+    no power (see ``Limits.max_plain_size``), and passes their plain sizes.
+    Then ``_fold`` checks exact digits at this power alone, and base and
+    exponent have only the digits of their literals. ``_fraction_digits``
+    gives a literal of n characters at most 2n + 1.61 digits, which is at
+    most twice its plain size n + 20, and ``e`` and ``pi`` have none. The
+    power passes in three cases, where k is a literal integer written as
+    digits, with or without a minus sign:
+
+    - The exponent has a variable, as in ``e^(-z)``. The power folds to no
+      value, no exponent is checked, and the power has
+      ``base.digits + exponent.digits`` digits.
+    - The base has a variable and the exponent is k, as in ``(1 + x)^2``.
+      The exponent check and ``_number_value`` see |k| as a float, and the
+      power has ``base.exposed * max(1, |k|) + base.opaque + exponent.digits``
+      digits.
+    - The base is ``e`` or ``pi`` and the exponent is k with
+      |k| <= ``MAX_CONSTANT_EXPONENT``, as in ``e^-2``. The exponent check
+      sees |k|, and the power has the exponent's digits alone. Its value
+      lies between 10^-20 and 10^20, which ``max_plain_size`` covers
+      because the power's plain size is at least 42.
+    """
+    if exponent_has_variable:
+        return 2 * (base_size + exponent_size) <= limits.max_exact_digits
+    literal = exponent.operand if type(exponent) is Negate else exponent
+    if type(literal) is not Number or literal.is_decimal:
+        return False
+    # A literal of digits alone has an integer value, so its numerator is |k|.
+    # The fold compares |k| rounded to a float, which may exceed |k| itself.
+    try:
+        magnitude = float(literal.value.numerator)
+    except OverflowError:
+        return False
+    if magnitude > limits.max_exponent or magnitude > limits.max_magnitude:
+        return False
+    if base_has_variable:
+        digits = max(1.0, magnitude) * 2 * base_size + 2 * exponent_size
+        return digits <= limits.max_exact_digits
+    if type(base) is Constant:
+        digits = 2 * exponent_size
+        return magnitude <= MAX_CONSTANT_EXPONENT and digits <= limits.max_exact_digits
+    return False
 
 
 def check_sizes(tree: Node, limits: Limits = DEFAULT_LIMITS) -> None:

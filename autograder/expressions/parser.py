@@ -60,7 +60,12 @@ from autograder.expressions.fastparse import (
     new_unary,
     new_variable,
 )
-from autograder.expressions.limits import DEFAULT_LIMITS, Limits, check_sizes
+from autograder.expressions.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_sizes,
+    power_passes_size_check,
+)
 from autograder.expressions.names import FUNCTIONS, FunctionInfo, NameTable
 from autograder.expressions.nodes import (
     Factorial,
@@ -156,12 +161,15 @@ class _Parser:
         self.limits = limits
         self.index = 0
         # What ``parse`` needs to skip ``check_sizes`` (see ``Limits.max_plain_size``):
-        # whether the tree has a power, a factorial, a literal in scientific
-        # notation or a call without a variable in its arguments, and the sum
-        # over its literals and constants of their length plus 20.
+        # whether the tree has a factorial, a literal in scientific notation,
+        # a call without a variable in its arguments or a power that
+        # ``power_passes_size_check`` does not accept, and the sum over its
+        # literals and constants of their length plus 20. The counts of
+        # variables and powers show what a call or a power contains.
         self.needs_size_check = False
         self.plain_size = 0
         self.variable_count = 0
+        self.power_count = 0
 
     def peek(self) -> Token:
         # The parser never advances past the END token, so the index is always valid.
@@ -281,6 +289,9 @@ class _Parser:
         tokens = self.tokens
         token = tokens[self.index]
         kind = token.kind
+        size_before = self.plain_size
+        variables_before = self.variable_count
+        powers_before = self.power_count
         # Numbers and variables, the most common atoms, are read here rather than in parse_atom and parse_name.
         resolved = self.names.resolve(token.key) if kind is _NAME else None
         if kind is _NUMBER:
@@ -312,11 +323,54 @@ class _Parser:
         if token.text != "^":
             return node
         self.check_depth(depth + 1, token)
-        self.needs_size_check = True
         self.index += 1
         self.expect_operand_after(token)
+        size_between = self.plain_size
+        variables_between = self.variable_count
         exponent = self.parse_exponent(depth + 1)
+        self.record_power(
+            node,
+            exponent,
+            size_between - size_before,
+            self.plain_size - size_between,
+            contains_power=self.power_count != powers_before,
+            base_has_variable=variables_between != variables_before,
+            exponent_has_variable=self.variable_count != variables_between,
+        )
         return new_power(node, exponent, (node.span[0], tokens[self.index - 1].end))
+
+    def record_power(
+        self,
+        base: Node,
+        exponent: Node,
+        base_size: int,
+        exponent_size: int,
+        *,
+        contains_power: bool,
+        base_has_variable: bool,
+        exponent_has_variable: bool,
+    ) -> None:
+        """Count a power, and set ``needs_size_check`` unless ``check_sizes`` provably passes on it.
+
+        ``power_passes_size_check`` requires base and exponent to be plain and
+        to contain no power. They are plain when nothing in them set
+        ``needs_size_check``. ``contains_power`` is true when they contain an
+        accepted power, whose digits their plain sizes do not bound.
+        """
+        if not self.needs_size_check and (
+            contains_power
+            or not power_passes_size_check(
+                base,
+                exponent,
+                base_size,
+                exponent_size,
+                base_has_variable=base_has_variable,
+                exponent_has_variable=exponent_has_variable,
+                limits=self.limits,
+            )
+        ):
+            self.needs_size_check = True
+        self.power_count += 1
 
     def parse_exponent(self, depth: int) -> Node:
         token = self.tokens[self.index]
@@ -365,7 +419,9 @@ class _Parser:
         return self.parse_call(token, resolved.function, depth)
 
     def parse_call(self, name: Token, info: FunctionInfo, depth: int) -> Node:
+        size_before = self.plain_size
         variables_before = self.variable_count
+        powers_before = self.power_count
         power = self.parse_function_power(name)
         opening = self.peek()
         if opening.kind is not Kind.OPEN:
@@ -391,12 +447,25 @@ class _Parser:
             raise ExpressionError(
                 f"'{name.text}' takes {expected}, but {len(args)} were given.", name.start
             )
-        if power is not None or self.variable_count == variables_before:
+        if self.variable_count == variables_before:
             self.needs_size_check = True
         call: Node = new_call(info.name, tuple(args), (name.start, self.previous_end()))
-        if power is not None:
-            call = new_power(call, power, call.span)
-        return call
+        if power is None:
+            return call
+        # ``sin^2(x)`` is the power ``sin(x)^2``, and its exponent a literal.
+        base_size = self.plain_size - size_before
+        exponent_size = len(power.text) + 20
+        self.plain_size += exponent_size
+        self.record_power(
+            call,
+            power,
+            base_size,
+            exponent_size,
+            contains_power=self.power_count != powers_before,
+            base_has_variable=self.variable_count != variables_before,
+            exponent_has_variable=False,
+        )
+        return new_power(call, power, call.span)
 
     def parse_root(self, root: Token, depth: int) -> Node:
         """Read the square root sign: ``√(x + 1)``, or ``√`` before one name, number or call."""

@@ -67,6 +67,12 @@ def assert_same_as_full(text: str, names: NameTable = NAMES, limits: Limits = DE
         "(x+1)!", "5!x", "exp(x)!", "1" * 60 + "e5", "√x", "√(x)", "√2 x", "√2x", "√x y", "2√x", "1/√(2π)", "√(x y)",
         "√√x", "√sqrt(x)", "√e", "√ x", "(√x)^2", "√(x)^2", "-√x", "log(x, 2)", "log(x,2)", "log(x + 1, y)",
         "log(2, x)^2", "2log(x, 2)", "x²", "x₁", "x²³", "x⁻¹", "e²/(1+e²)", "w₀₁ + x", "(a₁ - y)x₁", "x₁x²", "x ²",
+        # Powers that may skip the size check, and their neighbours that may not.
+        "exp(x)/(1+exp(x))^2", "sin(x)^2 + cos(x)^2", "x^2 + 1", "e^-2/(1+e^-2)",
+        "e^(-x)", "x^(3)", "x^(-1)", "x^1000", "x^1001", "(x+1)^475", "(x+1)^476",
+        "e^40", "e^41", "pi^-40", "(e)^2", "(-e)^2", "2^3", "2^x", "(2/3*x)^1000",
+        "((x+1)^2)^3", "(x + 1)^(2^3)", "x^0.5", "x^--2", "e^x^2", "sqrt(x)^2",
+        "x^2y^3", "e^(-x)/(1+e^(-x))^2", "x!^2", "√(x)^3", "(x^2 + 1)^2", "exp(-x^2)",
     ],
 )
 def test_fast_path_reads_common_answers(text: str) -> None:
@@ -143,6 +149,18 @@ WELL_FORMED = st.recursive(
 @given(WELL_FORMED)
 def test_fast_path_agrees_on_expressions(text: str) -> None:
     assert_same_as_full(text)
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [Limits(max_exponent=10), Limits(max_exact_digits=50), Limits(max_exact_digits=2)],
+    ids=repr,
+)
+@settings(max_examples=300, deadline=None)
+@given(text=WELL_FORMED)
+def test_fast_path_agrees_under_small_limits(limits: Limits, text: str) -> None:
+    # Small limits change which powers may skip the size check.
+    assert_same_as_full(text, limits=limits)
 
 
 @pytest.mark.parametrize("literal", ["0", "2", "007", "5.", ".5", "0.0", "12.340", "3.14159", "100.00", "1" + "0" * 40])

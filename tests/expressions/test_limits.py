@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
 from autograder.expressions.failures import ExpressionError
+from autograder.expressions.fastparse import fast_parse
 from autograder.expressions.limits import DEFAULT_LIMITS, _fold, check_sizes
 from autograder.expressions.nodes import Node
-from autograder.expressions.parser import Expression
+from autograder.expressions.parser import Expression, _Parser
+from autograder.expressions.tokens import tokenize
 
 NAMES = NameTable(("x",))
 
@@ -115,28 +118,205 @@ def test_small_max_magnitude_checks_plain_trees() -> None:
 PLAIN_LITERALS = st.one_of(
     st.integers(min_value=0, max_value=60).map(lambda zeros: "1" + "0" * zeros),
     st.integers(min_value=0, max_value=58).map(lambda zeros: "0." + "0" * zeros + "1"),
+    st.integers(min_value=1, max_value=58).map(
+        lambda digits: "0." + "123456789" * (digits // 9) + "7" * (digits % 9)
+    ),
     st.sampled_from(["0", "1", "1.0000001", "1.0000002", "0.5", "3", "x", "e", "pi"]),
 )
+# Literal integer exponents near the bounds of the default limits and of the
+# small ones below: 40 for a power of e or pi, 1000 for max_exponent, and
+# 475 for (x + 1)^k, whose digit bound 2 * 21 * k + 2 * (len(k) + 20)
+# passes 20,000 at k = 476.
+INTEGER_EXPONENTS = st.sampled_from(
+    ["0", "1", "2", "3", "9", "10", "11", "40", "41", "0040", "475", "476"]
+    + ["999", "1000", "1001", "100000", "9" * 60]
+)
+EXPONENTS = st.tuples(
+    st.sampled_from(["{}", "-{}", "({})", "(-{})", "+{}", "--{}"]), INTEGER_EXPONENTS
+).map(lambda parts: parts[0].format(parts[1]))
+SUPERSCRIPTS = st.sampled_from(["²", "³", "⁻¹", "⁴⁰", "⁴¹", "¹⁰⁰⁰", "¹⁰⁰¹"])
+
+
+def powers(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Return powers of each shape that may skip ``check_sizes``, and of shapes that may not."""
+    return st.one_of(
+        st.tuples(st.sampled_from(["x", "e", "pi", "2", "10", "0.5"]), EXPONENTS).map(
+            lambda parts: f"{parts[0]}^{parts[1]}"
+        ),
+        st.tuples(inner, EXPONENTS).map(lambda parts: f"({parts[0]})^{parts[1]}"),
+        st.tuples(inner, inner).map(lambda parts: f"({parts[0]})^({parts[1]})"),
+        st.tuples(inner, SUPERSCRIPTS).map(lambda parts: f"({parts[0]}){parts[1]}"),
+        st.tuples(st.sampled_from(["sin", "exp", "log"]), INTEGER_EXPONENTS, inner).map(
+            lambda parts: f"{parts[0]}^{parts[1]}({parts[2]})"
+        ),
+    )
+
+
 PLAIN_TEXT = st.recursive(
-    PLAIN_LITERALS,
+    # A call without a variable needs the size check anyway, so variables are common leaves.
+    PLAIN_LITERALS | st.sampled_from(["x", "(x + 1)", "(2*x)", "(x - 0.123456789)"]),
     lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
         lambda parts: f"({parts[0]} {parts[1]} {parts[2]})"
     )
     | inner.map(lambda operand: f"-({operand})")
     | st.tuples(st.sampled_from(["exp", "log", "sinh", "tan", "factorial", "sqrt"]), inner).map(
         lambda parts: f"{parts[0]}({parts[1]})"
-    ),
+    )
+    | powers(inner),
     max_leaves=12,
 )
 
 
-@settings(max_examples=500, deadline=None)
-@given(PLAIN_TEXT)
-def test_skipped_size_check_would_pass(text: str) -> None:
-    """A plain tree that the parser accepts without ``check_sizes`` passes ``check_sizes`` too."""
-    result = parse(text, NAMES)
-    if isinstance(result, Expression):
-        check_sizes(result.tree)
+def skipping_trees(text: str, limits: Limits, names: NameTable = NAMES) -> list[Node]:
+    """Return the trees of ``text`` that ``parse`` would accept without ``check_sizes``.
+
+    ``parse`` skips ``check_sizes`` when the parser leaves
+    ``needs_size_check`` unset and ``plain_size`` within ``max_plain_size``.
+    It also checks that the fast path, where it reads the text, decides as
+    the full parser does.
+    """
+    try:
+        parser = _Parser(tokenize(text, limits), names, limits)
+        tree = parser.parse()
+    except ExpressionError:
+        return []
+    skipped = not parser.needs_size_check and parser.plain_size <= limits.max_plain_size
+    fast = fast_parse(text, names, limits)
+    if fast is not None:
+        fast_skipped = not fast.needs_size_check and fast.plain_size <= limits.max_plain_size
+        assert fast_skipped == skipped, text
+    if not skipped:
+        return []
+    return [tree] if fast is None else [tree, fast.tree]
+
+
+VARIED_LIMITS = [
+    DEFAULT_LIMITS,
+    Limits(max_exponent=10),
+    Limits(max_exact_digits=50),
+    Limits(max_exact_digits=2),
+    Limits(max_magnitude=1e10),
+    Limits(max_magnitude=1e60),
+]
+
+
+@pytest.mark.parametrize("limits", VARIED_LIMITS, ids=repr)
+@settings(max_examples=400, deadline=None)
+@given(text=PLAIN_TEXT | powers(PLAIN_TEXT))
+def test_skipped_size_check_would_pass(limits: Limits, text: str) -> None:
+    """A tree that a parser would accept without ``check_sizes`` passes ``check_sizes`` too."""
+    for tree in skipping_trees(text, limits):
+        check_sizes(tree, limits)
+
+
+# A literal's digits come closest to twice its plain size when it has many
+# decimals: 0.1234... with 58 decimals has about 116 digits and plain size 80.
+LONG_DECIMALS = (
+    st.integers(min_value=1, max_value=58) | st.integers(min_value=30, max_value=58)
+).map(lambda digits: "0." + ("123456789" * 7)[:digits])
+POWER_BASES = st.tuples(
+    st.sampled_from(["{}", "({}*x)", "(x + {})", "({} - x)", "({})", "x", "e", "(pi*x)"]),
+    LONG_DECIMALS,
+).map(lambda parts: parts[0].format(parts[1]))
+POWER_EXPONENTS = EXPONENTS | st.tuples(
+    st.sampled_from(["x", "(-x)", "(x + {})", "({}*x)"]), LONG_DECIMALS
+).map(lambda parts: parts[0].format(parts[1]))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    base=POWER_BASES,
+    exponent=POWER_EXPONENTS,
+    ratio=st.floats(min_value=0.5, max_value=2.0),
+)
+def test_skipped_power_passes_near_digit_bound(
+    base: str, exponent: str, ratio: float
+) -> None:
+    """A power accepted without ``check_sizes`` stays within ``max_exact_digits`` near its own digits."""
+    text = f"{base}^{exponent}"
+    unlimited = Limits(max_exponent=math.inf, max_exact_digits=math.inf)
+    result = parse(text, NAMES, unlimited)
+    # Only a power too large for a float, such as e^100000, fails with these limits.
+    assume(isinstance(result, Expression))
+    assert isinstance(result, Expression)
+    digits = _fold(result.tree, unlimited).digits
+    limits = Limits(max_exact_digits=max(1.0, digits * ratio))
+    for tree in skipping_trees(text, limits):
+        check_sizes(tree, limits)
+
+
+POWER_NAMES = NameTable(("x", "z"))
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        ("exp(z)/(1+exp(z))^2", DEFAULT_LIMITS),
+        ("sin(x)^2 + cos(x)^2", DEFAULT_LIMITS),
+        ("x^2 + 1", DEFAULT_LIMITS),
+        ("e^-2/(1+e^-2)", DEFAULT_LIMITS),
+        ("e^(-z)", DEFAULT_LIMITS),
+        ("x^2 * z^3 - x^-1", DEFAULT_LIMITS),
+        ("x^1000", DEFAULT_LIMITS),
+        ("x^(-1000)", DEFAULT_LIMITS),
+        ("x^(3)", DEFAULT_LIMITS),
+        ("x² + x⁻¹", DEFAULT_LIMITS),
+        ("e²/(1+e²)", DEFAULT_LIMITS),
+        ("e^40 * pi^-40", DEFAULT_LIMITS),
+        ("2^x", DEFAULT_LIMITS),
+        ("(1/3)^(x + 1)", DEFAULT_LIMITS),
+        ("(x + 1)^475", DEFAULT_LIMITS),
+        ("exp(-x^2)", DEFAULT_LIMITS),
+        ("sin^2(x) + cos²(x)", DEFAULT_LIMITS),
+        ("x^10", Limits(max_exponent=10)),
+        ("e^2", Limits(max_exact_digits=50)),
+        ("x^z", Limits(max_magnitude=1e10)),
+    ],
+)
+def test_power_skips_size_check(text: str, limits: Limits) -> None:
+    assert skipping_trees(text, limits, POWER_NAMES)
+    assert isinstance(parse(text, POWER_NAMES, limits), Expression)
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        ("x^1001", DEFAULT_LIMITS),
+        ("(x + 1)^(2^3)", DEFAULT_LIMITS),
+        ("((x+1)^2)^3", DEFAULT_LIMITS),
+        ("e^(-z)/(1+e^(-z))^2", DEFAULT_LIMITS),
+        ("e^x^2", DEFAULT_LIMITS),
+        ("e^41", DEFAULT_LIMITS),
+        ("pi^(-41)", DEFAULT_LIMITS),
+        ("(2/3*x)^1000", DEFAULT_LIMITS),
+        ("(x + 1)^476", DEFAULT_LIMITS),
+        ("2^3", DEFAULT_LIMITS),
+        ("(-e)^2", DEFAULT_LIMITS),
+        ("x^0.5", DEFAULT_LIMITS),
+        ("x^(1/2)", DEFAULT_LIMITS),
+        ("x^--2", DEFAULT_LIMITS),
+        ("x^2e1", DEFAULT_LIMITS),
+        ("x!^2", DEFAULT_LIMITS),
+        ("sin^2(1)", DEFAULT_LIMITS),
+        ("x^11", Limits(max_exponent=10)),
+        ("e^11", Limits(max_exponent=10)),
+        ("x^2", Limits(max_exact_digits=40)),
+        ("e^2", Limits(max_exact_digits=1)),
+        ("x^2", Limits(max_magnitude=1e10)),
+        # 2^54 + 3 rounds up to the float 2^54 + 4, which the exponent check compares.
+        ("x^18014398509481987", Limits(max_exponent=2**54 + 3)),
+        (
+            "x^" + "9" * 400,
+            Limits(max_number_digits=400, max_exponent=math.inf, max_magnitude=math.inf),
+        ),
+    ],
+)
+def test_power_needs_size_check(text: str, limits: Limits) -> None:
+    parser = _Parser(tokenize(text, limits), POWER_NAMES, limits)
+    parser.parse()
+    assert parser.needs_size_check or parser.plain_size > limits.max_plain_size
+    # The fast path, where it reads the text, decides the same.
+    assert not skipping_trees(text, limits, POWER_NAMES)
 
 
 @pytest.mark.parametrize("text", ["x^2", "x^1001", "x^0.5", "x^123456789.123456789", "x^" + "9" * 60])
