@@ -397,9 +397,10 @@ class ExpressionChecker(Checker):
             )
         if comparison.outcome == "overflow":
             return (
-                f"Your answer cannot be evaluated{where or ' at some points'}: part of it grows beyond about 10^434294, "
-                f"too large even for the grader's {DIGITS}-digit arithmetic, and simplifying it did not show it equal "
-                "to the correct expression. Rewrite it so that no part of it grows that large."
+                f"Your answer cannot be evaluated{where or ' at some points'}: part of it is too large even for the "
+                f"grader's {DIGITS}-digit arithmetic (a value beyond about 10^434294, or the sine, cosine or tangent "
+                "of one beyond about 10^308), and simplifying it did not show it equal to the correct expression. "
+                "Rewrite it so that no part of it grows that large."
             )
         near_miss = self._near_miss_message(parsed, values)
         if near_miss is not None:

@@ -17,14 +17,17 @@ The rule, applied entry by entry at every sample point:
   overflow and rounding (``exp(z)/(1+exp(z))`` at z = 800) from a real domain
   problem (``2*log(x)`` at x < 0, which makes the answer wrong) and from a
   real difference. A difference found with 30 digits is re-evaluated with
-  30 more digits than the largest intermediate value has: it counts if it
-  stays, and the point matches if the answer is then within the tolerance,
-  so the cancellation of terms near 10^253 is not taken for a difference
-  and needs no symbolic check. One check
+  enough digits to resolve the tolerance next to the largest intermediate
+  value (``confirmation_digits``), and again with 30 more: the point
+  matches if the answer is then within the tolerance, and differs if the
+  difference stays. So the cancellation of terms near 10^253, or of
+  ``1 - 1/(1 + e^-z)`` where its value is 10^-96, is not taken for a
+  difference and needs no symbolic check. One check
   visits at most ``MAX_PRECISE_NODES`` tree nodes this way
   (``PreciseBudget``); points beyond that stay unsettled.
-- Only when points stay unsettled (values beyond about 10^434294, a
-  difference that more digits neither confirm nor remove, or the budget
+- Only when points stay unsettled (values beyond about 10^434294, sines,
+  cosines or tangents of values beyond about 10^308, a difference that
+  more digits neither confirm nor remove, or the budget
   spent), or when the target is defined at fewer than
   ``MIN_DEFINED_POINTS`` points, does SymPy try to prove the difference zero,
   in a child process under a time and memory limit (``symbolic.py``).
@@ -66,9 +69,10 @@ MIN_DEFINED_POINTS = 3
 # benchmarks/expressions.py), so this bounds that work to about 0.1 s there,
 # whatever the answer and the shapes.
 MAX_PRECISE_NODES = 25_000
-# A difference found with 30 digits is confirmed with 30 more digits than the
-# largest intermediate value's decimal exponent. A confirmation that would
-# need more digits than this is skipped, and the point stays unsettled.
+# A difference found with 30 digits is confirmed with enough digits to
+# resolve the tolerance next to the largest intermediate value (see
+# ``confirmation_digits``). A confirmation that would need more digits than
+# this is skipped, and the point stays unsettled.
 MAX_CONFIRMATION_DIGITS = 2000
 
 Outcome = Literal["equal", "different", "undefined", "overflow", "undecided"]
@@ -357,10 +361,11 @@ def _settle_precisely(
                 break
             if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
                 continue
-            digits = precise.DIGITS + max(answer_scale, target_scale, precise.DIGITS)
-            cost = (answer_size + target.size) * math.ceil(digits / precise.DIGITS)
+            digits = confirmation_digits(max(answer_scale, target_scale), target_value, tolerance)
+            # _recheck evaluates both trees twice: with ``digits`` and with 30 more.
+            cost = (answer_size + target.size) * (2 * math.ceil(digits / precise.DIGITS) + 1)
             if digits <= MAX_CONFIRMATION_DIGITS and budget.spend(cost):
-                recheck = _recheck(tree, target.tree, env, answer_value - target_value, tolerance, digits)
+                recheck = _recheck(tree, target.tree, env, tolerance, digits)
                 if recheck == "different":
                     return Comparison("different", point, "precise")
                 if recheck == "close":
@@ -386,21 +391,43 @@ def _close_at(tree: Node, target: Node, env: dict[str, float], tolerance: Tolera
     return precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol)
 
 
-def _recheck(
-    tree: Node, target: Node, env: dict[str, float], difference: Any, tolerance: Tolerance, digits: int
-) -> Literal["different", "close", "unsettled"]:
-    """Re-evaluate a difference found with 30 digits with ``digits`` digits, and classify it.
+def confirmation_digits(scale: int, target_value: Any, tolerance: Tolerance) -> int:
+    """Return the digits that settle whether an answer is within the tolerance of the target.
 
-    Cancellation can lose all 30 digits: in ``e^-z + (z+1)^300 -
-    (z+1)^299*(z+1)`` the first term lies far below the last digit of the
-    others, which are near 10^253. The caller asks for 30 digits more than
-    the largest intermediate's decimal exponent, which keeps such a term,
-    so both values are then accurate to about 30 digits after the decimal
-    point. Returns ``"close"`` when the two values are within the tolerance
-    at that precision (the 30-digit difference was rounding), and
-    ``"different"`` when the difference is the same at both precisions, as
-    a real difference is. Anything else, such as a value too large even
-    now, is ``"unsettled"``.
+    With intermediate values up to about 10^``scale``, p digits leave an
+    error of about 10^(scale - p). The allowed difference,
+    ``max(rtol * |target|, atol)``, is about 10^a, so p = scale - a leaves an
+    error as large as the tolerance, and 30 more digits shrink it to 10^-30
+    of the tolerance. Cancellation can need either part. In ``e^-z +
+    (z+1)^300 - (z+1)^299*(z+1)`` the intermediates near 10^253 swamp the
+    first term. In ``1 - 1/(1 + e^-z)`` at z = 219, where the target is
+    6.7*10^-96, a 30-digit evaluation of the answer gives 0. The result is
+    at least 60, and a target of 0 with no absolute floor gets more than
+    ``MAX_CONFIRMATION_DIGITS``, because only an exact match could pass.
+    """
+    import mpmath
+
+    from autograder.expressions import precise
+
+    allowed = max(tolerance.rtol * abs(target_value), tolerance.atol)
+    if not allowed > 0:
+        return MAX_CONFIRMATION_DIGITS + 1
+    # mag gives m with 2^(m-1) <= allowed < 2^m, which no float can hold near the size limit.
+    allowed_exponent = math.floor((mpmath.mag(allowed) - 1) * math.log10(2))
+    return precise.DIGITS + max(precise.DIGITS, max(scale, 0) - min(allowed_exponent, 0))
+
+
+def _recheck(
+    tree: Node, target: Node, env: dict[str, float], tolerance: Tolerance, digits: int
+) -> Literal["different", "close", "unsettled"]:
+    """Re-evaluate both sides with ``digits`` digits and with 30 more, and classify their difference.
+
+    ``digits`` comes from ``confirmation_digits``, which makes the rounding
+    error far smaller than the tolerance. Returns ``"close"`` when the two
+    values are within the tolerance at ``digits`` (the 30-digit difference
+    was rounding), and ``"different"`` when they are not and the difference
+    stays the same with 30 more digits, as a real difference does. Anything
+    else, such as a value too large even now, is ``"unsettled"``.
     """
     from autograder.expressions import precise
 
@@ -410,7 +437,13 @@ def _recheck(
         return "unsettled"
     if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
         return "close"
-    if precise.close_enough(answer_value - target_value, difference, tolerance.rtol, tolerance.atol):
+    more_digits = digits + precise.DIGITS
+    answer_again = precise.evaluate_at(tree, env, more_digits)
+    target_again = precise.evaluate_at(target, env, more_digits)
+    if isinstance(answer_again, str) or isinstance(target_again, str):
+        return "unsettled"
+    difference = answer_value - target_value
+    if precise.close_enough(answer_again - target_again, difference, tolerance.rtol, tolerance.atol):
         return "different"
     return "unsettled"
 

@@ -25,7 +25,9 @@ the attacker wants to run code, read data, or hang or crash the grader.
   ``factorial(10**9)`` and ``((123/124)^1000)^1000`` are rejected without
   being computed. Numeric evaluation uses floats, where overflow gives
   ``inf`` rather than a hang. The 30-digit re-evaluation in ``precise.py``
-  gives up on values beyond about 10^434294, except that ``exp`` of a
+  gives up on values beyond about 10^434294 and on the sine, cosine or
+  tangent of a value beyond about 10^308, whose argument reduction would
+  take mpmath seconds, except that ``exp`` of a
   larger argument is kept as a sign and a size without digits, and one
   check visits at most ``equivalence.MAX_PRECISE_NODES`` nodes with it. SymPy runs in a forked
   child with CPU-time and address-space limits, which is killed after a

@@ -292,6 +292,27 @@ def test_overflow_without_proof_is_incorrect() -> None:
     assert "differ" not in verdict.feedback
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        # Floats overflow to NaN and 30 digits give up on the sine of e^400000, so SymPy decides.
+        ("exp(-z)/(1+exp(-z))^2 + 0*sin(exp(400000+z))", "correct"),
+        ("sin(exp(200000+z))", "incorrect"),
+        # A real difference of 1e-3 under cancelling terms near 10^301 is shown with about 340 digits.
+        ("exp(-z)/(1+exp(-z))^2 + 0.001 + (z+10)^250 - (z+10)^250", "incorrect"),
+    ],
+)
+def test_answers_beyond_floats_are_decided(answer: str, status: str) -> None:
+    verdict = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]}).judge(typed(answer))
+    assert verdict.status == status
+
+
+def test_overflow_message_names_huge_sine() -> None:
+    verdict = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]}).judge(typed("sin(exp(200000+z))"))
+    assert "the sine, cosine or tangent of one beyond about 10^308" in verdict.feedback
+    assert "differ" not in verdict.feedback
+
+
 def test_symbolic_timeout_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(expression_checker, "SYMBOLIC_TIME_LIMIT", 1e-6)
     checker = make_checker("exp(-z)/(1 + exp(-z))**2", {"z": [-6, 6]})

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.domains import SamplePoints, sample
 from autograder.expressions.equivalence import (
+    MAX_CONFIRMATION_DIGITS,
     MAX_PRECISE_NODES,
     Comparison,
     PreciseBudget,
@@ -17,6 +19,7 @@ from autograder.expressions.equivalence import (
     Tolerance,
     build_target,
     compare,
+    confirmation_digits,
     tree_size,
 )
 from autograder.expressions.nodes import Node
@@ -186,12 +189,42 @@ def test_cancellation_beyond_30_digits_is_not_a_difference() -> None:
     assert comparison.method == "precise"
 
 
-def test_cancellation_hiding_a_difference_is_never_equal() -> None:
+def test_cancellation_hiding_difference_is_different() -> None:
     # The same cancellation hides a real difference of 1e-3 from floats and from 30 digits where z >= 3.
-    # More digits show the difference but do not repeat the 30-digit one, so the point stays unsettled.
+    # With digits for the intermediates near 10^253 and the tolerance, the difference shows, and stays with 30 more.
     answer = "e^-z/(1+e^-z)^2 + 1e-3 + (z+1)^300 - (z+1)^299*(z+1)"
     comparison = compare_texts(answer, "exp(-z)/(1 + exp(-z))^2", {"z": [3, 6]}, symbolic_time_limit=None)
-    assert comparison.outcome == "undecided"
+    assert comparison.outcome == "different"
+    assert comparison.method == "precise"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["1/(1+e^-z)*(1-1/(1+e^-z))", "1/(1+e^-z) - 1/(1+e^-z)^2", "(1-tanh(z/2)^2)/4"],
+)
+def test_cancellation_below_tiny_target_matches(answer: str) -> None:
+    # At z = 219 the reference is 6.7e-96 and 1 - 1/(1 + e^-z) is 0 with 30 or 60 digits; with no absolute
+    # floor, the confirmation needs about 135 digits, and then the answer matches.
+    comparison = compare_texts(
+        answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-800, 800]}, Tolerance(rtol=1e-6, atol=0.0), symbolic_time_limit=None
+    )
+    assert comparison.outcome == "equal"
+    assert comparison.method == "precise"
+
+
+@pytest.mark.parametrize(
+    ("scale", "target", "rtol", "atol", "expected"),
+    [
+        (0, 0.25, 1e-9, 1e-12, 60),  # at least 30 digits more than 30
+        (253, 0.1, 1e-9, 1e-12, 30 + 253 + 11),  # intermediates near 10^253, allowed near 10^-11
+        (0, 6.7e-96, 1e-9, 0.0, 30 + 105),  # a tiny target with no absolute floor
+        (-5, 6.7e-96, 1e-9, 0.0, 30 + 105),  # intermediates below 1 count as 1
+        (0, 1e6, 1e-3, 0.0, 60),  # an allowed difference above 1 asks for no more
+        (0, 0.0, 1e-9, 0.0, MAX_CONFIRMATION_DIGITS + 1),  # only an exact 0 would match
+    ],
+)
+def test_confirmation_digits(scale: int, target: float, rtol: float, atol: float, expected: int) -> None:
+    assert confirmation_digits(scale, mpmath.mpf(target), Tolerance(rtol, atol)) == expected
 
 
 def test_cancellation_without_budget_is_undecided() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
+import mpmath
 import pytest
 
 from autograder.expressions import NameTable, parse
@@ -59,6 +61,27 @@ def test_undefined(text: str, env: dict[str, float]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "env", "digits", "expected"),
+    [
+        # The largest trigonometric arguments that are still evaluated: any float, and e^709 (about 2^1023),
+        # which needs about 340 digits before its cosine means anything.
+        ("sin(x)", {"x": 1.7e308}, 30, lambda: mpmath.sin(1.7e308)),
+        ("cos(exp(x))", {"x": 709.0}, 400, lambda: mpmath.cos(mpmath.exp(709))),
+        ("log(exp(-x))", {"x": 7e5}, 30, lambda: mpmath.mpf(-7e5)),
+    ],
+)
+def test_large_arguments_still_evaluated(
+    text: str, env: dict[str, float], digits: int, expected: Callable[[], object]
+) -> None:
+    expression = parse(text, NAMES)
+    assert isinstance(expression, Expression)
+    value = evaluate_at(expression.tree, env, digits)
+    assert not isinstance(value, str)
+    with mpmath.workdps(500):
+        assert float(value) == pytest.approx(float(expected()), rel=1e-12)
+
+
+@pytest.mark.parametrize(
     ("text", "env"),
     [
         ("x!", {"x": 2e5}),
@@ -71,6 +94,16 @@ def test_undefined(text: str, env: dict[str, float]) -> None:
         ("log(exp(x))", {"x": 2e6}),
         ("0*exp(exp(exp(exp(z))))", {"z": 3.0}),
         ("exp(x + 30)", {"x": 1e6}),
+        # Below the size limit, but mpmath would reduce these arguments against pi with over 10^5 bits.
+        ("sin(exp(x))", {"x": 2e5}),
+        ("0*cos(exp(x))", {"x": 4e5}),
+        ("tan(exp(x)) - tan(exp(x))", {"x": 8e4}),
+        ("sec(x^2)", {"x": 1e160}),
+        ("csc(-exp(x))", {"x": 711.0}),
+        ("cot(exp(x))", {"x": 711.0}),
+        # exp(-exp(x)) is far below the size limit, and mpmath would first compute it with about 10^6 digits of ln 2.
+        ("exp(-exp(x))", {"x": 9.9e5}),
+        ("exp(-x)", {"x": 1.1e6}),
     ],
 )
 def test_too_large_unresolved(text: str, env: dict[str, float]) -> None:
