@@ -137,15 +137,24 @@ def to_latex(node: Node) -> str:
         # except sqrt and abs, whose LaTeX already encloses the argument.
         base = node.base  # type: ignore[union-attr]
         is_call = type(base) is Call and base.function not in ("sqrt", "abs", "factorial")
-        wrapped = _latex_wrapped(base, is_call or type(base) not in _PLAIN_BASES)
+        wrapped = _latex_wrapped(base, is_call or type(base) not in _PLAIN_BASES or _is_scientific(base))
         return wrapped + "^{" + to_latex(node.exponent) + "}"  # type: ignore[union-attr]
     assert isinstance(node, Factorial)
-    return _latex_wrapped(node.operand, not isinstance(node.operand, (Number, Variable, Constant))) + "!"
+    return _latex_wrapped(node.operand, _latex_needs_brackets_before_bang(node.operand)) + "!"
 
 
 def _latex_wrapped(node: Node, wrap: bool) -> str:
     latex = to_latex(node)
     return r"\left(" + latex + r"\right)" if wrap else latex
+
+
+def _is_scientific(node: Node) -> bool:
+    """Tell whether ``node`` is a literal in scientific notation, which LaTeX prints as a product."""
+    return type(node) is Number and "e" in node.text  # type: ignore[union-attr]
+
+
+def _latex_needs_brackets_before_bang(operand: Node) -> bool:
+    return not isinstance(operand, (Number, Variable, Constant)) or _is_scientific(operand)
 
 
 def _latex_number(text: str) -> str:
@@ -162,7 +171,7 @@ def _latex_call(node: Call) -> str:
     if node.function == "abs":
         return rf"\left|{args[0]}\right|"
     if node.function == "factorial":
-        return _latex_wrapped(node.args[0], not isinstance(node.args[0], (Number, Variable, Constant))) + "!"
+        return _latex_wrapped(node.args[0], _latex_needs_brackets_before_bang(node.args[0])) + "!"
     if node.function == "log" and len(args) == 2:
         return rf"\log_{{{args[1]}}}\left({args[0]}\right)"
     return rf"{_LATEX_FUNCTIONS[node.function]}\left({args[0]}\right)"
@@ -259,7 +268,7 @@ def to_text_and_latex(node: Node) -> tuple[str, str]:
     text, latex = to_text_and_latex(operand)
     if type(operand) not in _PLAIN_BASES:
         text = "(" + text + ")"
-    if not isinstance(operand, (Number, Variable, Constant)):
+    if _latex_needs_brackets_before_bang(operand):
         latex = r"\left(" + latex + r"\right)"
     return text + "!", latex + "!"
 
@@ -363,9 +372,9 @@ def _call_text_and_latex(node: Call) -> tuple[str, str]:
     if function == "abs":
         return text, r"\left|" + latexes[0] + r"\right|"
     if function == "factorial":
-        if isinstance(args[0], (Number, Variable, Constant)):
-            return text, latexes[0] + "!"
-        return text, r"\left(" + latexes[0] + r"\right)!"
+        if _latex_needs_brackets_before_bang(args[0]):
+            return text, r"\left(" + latexes[0] + r"\right)!"
+        return text, latexes[0] + "!"
     if function == "log" and len(latexes) == 2:
         return text, r"\log_{" + latexes[1] + r"}\left(" + latexes[0] + r"\right)"
     return text, _LATEX_FUNCTIONS[function] + r"\left(" + latexes[0] + r"\right)"
@@ -379,6 +388,9 @@ def _power_text_and_latex(node: Power) -> tuple[str, str]:
     exponent_text, exponent_latex = to_text_and_latex(exponent)
     if base_kind not in _PLAIN_BASES:
         base_text = "(" + base_text + ")"
+        base_latex = r"\left(" + base_latex + r"\right)"
+    elif base_kind is Number and "e" in base.text:  # type: ignore[union-attr]
+        # Without brackets, 2 \cdot 10^{3}^{2} is invalid LaTeX and reads as 2 * 10^(3^2).
         base_latex = r"\left(" + base_latex + r"\right)"
     elif base_kind is Call and base.function not in ("sqrt", "abs", "factorial"):  # type: ignore[union-attr]
         # \sin\left(x\right)^{2} would read as sin(x^2).

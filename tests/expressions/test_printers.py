@@ -47,6 +47,12 @@ def tree_of(text: str):  # noqa: ANN201 - a node of any type
         ("factorial(x)", "x!"),
         ("pi*x", r"\pi \cdot x"),
         ("2e-3", r"2 \cdot 10^{-3}"),
+        # A literal in scientific notation prints as a product, so it is bracketed as a base or before '!'.
+        ("2e3^2", r"\left(2 \cdot 10^{3}\right)^{2}"),
+        ("1.5e2^x", r"\left(1.5 \cdot 10^{2}\right)^{x}"),
+        ("2e1!", r"\left(2 \cdot 10^{1}\right)!"),
+        ("factorial(2e1)", r"\left(2 \cdot 10^{1}\right)!"),
+        ("x^2e2", r"x^{2 \cdot 10^{2}}"),
         ("exp(x)", r"\exp\left(x\right)"),
         ("x_1*w_01", r"x_{1} \cdot w_{01}"),
         ("σ²", r"\sigma^{2}"),
@@ -110,6 +116,7 @@ ONE_WALK_CASES = [
     "log(x + 1, y)", "ln(x)", "asin(x)", "atanh(x)", "-x", "-(x+y)", "-(-x)", "--x", "x - (y - 1)", "x + (-y)",
     "x - (y*2)", "(x + y) + 1", "x!", "(x+1)!", "(x*y)!", "pi*x", "2e-3", "2e-3x", "1.5E2/x", "exp(x)", "x_1*w_01",
     "σ²", "sigma*lambda", "loss/Omega", "x2 w_01", "1/2x", "x/2/y", "x*(y/2)", "(x/y)/(x*y)", "√x y", "√(x+1)^2",
+    "2e3^2", "1.5e2^x", "2e1!", "factorial(2e1)", "-2e3^2",
 ]
 
 
