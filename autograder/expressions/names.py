@@ -188,6 +188,9 @@ class NameTable:
         split = self._split_into_names(key, known)
         if split is not None:
             return "'" + "*".join(split) + "'"
+        call = _call_without_brackets(key, known)
+        if call is not None:
+            return f"'{call}'"
         reordered = _reordered_subscript(key, known)
         if reordered is not None:
             return f"'{reordered}'"
@@ -219,6 +222,31 @@ class NameTable:
         if result is None or len(result) < 2:
             return None
         return result
+
+
+_FUNCTION_AND_NUMBER = re.compile(r"(?P<function>[A-Za-z]+?)(?P<number>[0-9]+)")
+
+
+def _call_without_brackets(key: str, known: Mapping[str, str]) -> str | None:
+    """Return how to write a function typed together with its neighbours, such as ``y*log`` for ``ylog``.
+
+    ``ln5`` becomes ``ln(5)``: a function name followed by digits is a call
+    typed without brackets. ``ylog`` becomes ``y*log``: known names followed
+    by a function name are a product typed without ``*``, as in
+    ``ylog(a)``.
+    """
+    match = _FUNCTION_AND_NUMBER.fullmatch(key)
+    if match is not None and match.group("function") in FUNCTIONS:
+        return f"{match.group('function')}({match.group('number')})"
+    # Longest function first, so that ``xasin`` reads as x*asin even where a part declares a.
+    for function in sorted(FUNCTIONS, key=len, reverse=True):
+        if not key.endswith(function) or len(key) == len(function):
+            continue
+        head = key[: -len(function)]
+        pieces = [known[head]] if head in known else NameTable._split_into_names(head, known)
+        if pieces:
+            return "*".join([*pieces, function])
+    return None
 
 
 def _reordered_subscript(key: str, known: Mapping[str, str]) -> str | None:

@@ -47,6 +47,13 @@ def test_undeclared_names_unknown(key: str) -> None:
         (("w_01", "w_11", "w_21", "w_02", "w_12", "w_22"), "w20", "'w_02'"),
         (("w_01", "v_10"), "w10", "'w_01'"),
         (("w_01", "w_11"), "w12", "'w_11'"),
+        # A function typed together with its neighbours.
+        (("y", "a"), "ylog", "'y*log'"),
+        (("x", "y"), "xysin", "'x*y*sin'"),
+        (("x",), "xsinh", "'x*sinh'"),
+        (("x", "a"), "xasin", "'x*asin'"),
+        ((), "ln5", "'ln(5)'"),
+        (("x",), "sin30", "'sin(30)'"),
     ],
 )
 def test_suggestions(declared: tuple[str, ...], key: str, suggestion: str) -> None:
