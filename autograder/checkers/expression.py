@@ -291,12 +291,12 @@ class ExpressionChecker(Checker):
     def _judge_text(self, text: str) -> Verdict:
         parsed = parse(text, self.names)
         if isinstance(parsed, ExpressionFailure):
-            return Verdict.invalid(parsed.message)
+            return _note_decimal_comma(Verdict.invalid(parsed.message), text)
         reading_text, reading_latex = to_text_and_latex(parsed.tree)
         reading = Reading(reading_text, reading_latex)
         cached = self._cache_by_reading.get(reading.text)
         if cached is not None:
-            return _note_scientific_notation(cached, text)
+            return _note_decimal_comma(_note_scientific_notation(cached, text), text)
         verdict = self._judge_expression(parsed, reading)
         status = verdict.status
         # An invalid verdict's caret line quotes this text, which another
@@ -304,9 +304,9 @@ class ExpressionChecker(Checker):
         if status != "invalid":
             self._cache_by_reading.put(reading.text, verdict)
         if status != "incorrect":
-            # Only an incorrect verdict gets the scientific-notation note, so most skip the call.
+            # Only an incorrect verdict gets the notes on scientific notation and decimal commas, so most skip the calls.
             return verdict
-        return _note_scientific_notation(verdict, text)
+        return _note_decimal_comma(_note_scientific_notation(verdict, text), text)
 
     def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
         if self.part.form == "exact":
@@ -490,6 +490,8 @@ def _significant_digits(rtol: float) -> int | None:
 
 
 _SIGNED_EXPONENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)[eE]([+-])(\d+)")
+# A decimal typed with a comma, such as 0,2, where no space follows the comma.
+_DECIMAL_COMMA = re.compile(r"(?<![\w.])\d+,\d+(?![\w.])")
 
 
 def _note_scientific_notation(verdict: Verdict, text: str) -> Verdict:
@@ -509,3 +511,23 @@ def _note_scientific_notation(verdict: Verdict, text: str) -> Verdict:
         f"for {mantissa}·e {sign} {digits}, write {mantissa}*e {sign} {digits}."
     )
     return dataclasses.replace(verdict, feedback=verdict.feedback + note)
+
+
+def _note_decimal_comma(verdict: Verdict, text: str) -> Verdict:
+    """Add to an incorrect or invalid answer's feedback that a comma does not make a decimal.
+
+    ``-ln(0,2)`` reads as the base-2 logarithm of 0, and ``0,5`` alone as two
+    numbers, which a student who writes decimals with a comma may not see.
+    """
+    if verdict.status not in ("incorrect", "invalid"):
+        return verdict
+    match = _DECIMAL_COMMA.search(text)
+    if match is None:
+        return verdict
+    typed = match.group(0)
+    note = f" For a decimal, write a point, as in {typed.replace(',', '.')}."
+    # The note goes on the first line, before the excerpt and caret of an invalid answer.
+    first, newline, rest = verdict.feedback.partition("\n")
+    if "separate the arguments" not in first:
+        note = f" Note: a comma separates the arguments of a function, so {typed} was read as two numbers." + note
+    return dataclasses.replace(verdict, feedback=first + note + newline + rest)

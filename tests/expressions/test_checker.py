@@ -385,6 +385,26 @@ def test_right_scientific_literal_has_no_note() -> None:
     assert "scientific" not in verdict.feedback
 
 
+@pytest.mark.parametrize(
+    ("text", "status", "note"),
+    [
+        ("-ln(0,2)", "incorrect", " Note: a comma separates the arguments of a function, so 0,2 was read as two numbers. For a decimal, write a point, as in 0.2."),
+        ("log(10,2)", "incorrect", "so 10,2 was read as two numbers. For a decimal, write a point, as in 10.2."),
+        ("0,5", "invalid", "Type a single expression. For a decimal, write a point, as in 0.5.\n    0,5\n"),
+    ],
+)
+def test_decimal_comma_gets_note(text: str, status: str, note: str) -> None:
+    verdict = make_checker("-log(0.2)", {}).judge(typed(text))
+    assert verdict.status == status
+    assert note in verdict.feedback
+
+
+@pytest.mark.parametrize("text", ["log(8, 2)", "-ln(0.2)", "log(x,2)"])
+def test_comma_between_arguments_has_no_note(text: str) -> None:
+    verdict = make_checker("-log(0.2)", {"x": [1, 2]}).judge(typed(text))
+    assert "For a decimal" not in verdict.feedback
+
+
 @pytest.mark.parametrize("text", ["sin²(t)", "sin^(2)(t)", "sin^2(t)"])
 def test_superscript_power_of_function(text: str) -> None:
     verdict = make_checker("sin(t)^2", {"t": [-3, 3]}).judge(typed(text))
