@@ -90,6 +90,13 @@ HOSTILE = (
         {},
     ),
     Hostile("0*exp(exp(exp(z))), decided with 30 digits", SIGMOID_DERIVATIVE, {"z": [-6, 6]}, "e^-z/(1+e^-z)^2 + 0*exp(exp(exp(z)))", {}),
+    Hostile(
+        "sine of e^400000, left to SymPy",
+        SIGMOID_DERIVATIVE,
+        {"z": [-6, 6]},
+        "e^-z/(1+e^-z)^2 + 0*sin(exp(400000+z))",
+        {},
+    ),
     Hostile("beyond 30 digits, no proof", "exp(-z)", {"z": [3, 4]}, "exp(-z) + exp(exp(exp(exp(z))))", {}),
     Hostile(
         "30-digit budget spent, 10x10 matrix",
