@@ -519,7 +519,8 @@ def _note_decimal_comma(verdict: Verdict, text: str) -> Verdict:
     ``-ln(0,2)`` reads as the base-2 logarithm of 0, and ``0,5`` alone as two
     numbers, which a student who writes decimals with a comma may not see.
     """
-    if verdict.status not in ("incorrect", "invalid"):
+    # An answer over the length limit is rejected for its length alone, and searching it would cost milliseconds.
+    if verdict.status not in ("incorrect", "invalid") or len(text) > DEFAULT_LIMITS.max_length:
         return verdict
     match = _DECIMAL_COMMA.search(text)
     if match is None:

@@ -18,9 +18,10 @@ The rule, applied entry by entry at every sample point:
   problem (``2*log(x)`` at x < 0, which makes the answer wrong) and from a
   real difference. A difference found with 30 digits is re-evaluated with
   enough digits to resolve the tolerance next to the largest intermediate
-  value (``confirmation_digits``), and again with 30 more: the point
-  matches if the answer is then within the tolerance, and differs if the
-  difference stays. So the cancellation of terms near 10^253, or of
+  value (``confirmation_digits``). The point matches if the answer is then
+  within the tolerance, and differs if the difference is the same as with
+  30 digits, or as with 30 more digits where cancellation made the 30-digit
+  difference noise. So the cancellation of terms near 10^253, or of
   ``1 - 1/(1 + e^-z)`` where its value is 10^-96, is not taken for a
   difference and needs no symbolic check. One check
   visits at most ``MAX_PRECISE_NODES`` tree nodes this way
@@ -362,10 +363,10 @@ def _settle_precisely(
             if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
                 continue
             digits = confirmation_digits(max(answer_scale, target_scale), target_value, tolerance)
-            # _recheck evaluates both trees twice: with ``digits`` and with 30 more.
+            # _recheck may evaluate both trees twice: with ``digits`` and with 30 more.
             cost = (answer_size + target.size) * (2 * math.ceil(digits / precise.DIGITS) + 1)
             if digits <= MAX_CONFIRMATION_DIGITS and budget.spend(cost):
-                recheck = _recheck(tree, target.tree, env, tolerance, digits)
+                recheck = _recheck(tree, target.tree, env, answer_value - target_value, tolerance, digits)
                 if recheck == "different":
                     return Comparison("different", point, "precise")
                 if recheck == "close":
@@ -418,16 +419,18 @@ def confirmation_digits(scale: int, target_value: Any, tolerance: Tolerance) -> 
 
 
 def _recheck(
-    tree: Node, target: Node, env: dict[str, float], tolerance: Tolerance, digits: int
+    tree: Node, target: Node, env: dict[str, float], difference: Any, tolerance: Tolerance, digits: int
 ) -> Literal["different", "close", "unsettled"]:
-    """Re-evaluate both sides with ``digits`` digits and with 30 more, and classify their difference.
+    """Re-evaluate a difference found with 30 digits with ``digits`` digits, and classify it.
 
     ``digits`` comes from ``confirmation_digits``, which makes the rounding
     error far smaller than the tolerance. Returns ``"close"`` when the two
     values are within the tolerance at ``digits`` (the 30-digit difference
-    was rounding), and ``"different"`` when they are not and the difference
-    stays the same with 30 more digits, as a real difference does. Anything
-    else, such as a value too large even now, is ``"unsettled"``.
+    was rounding), and ``"different"`` when the difference stays the same
+    at two precisions: the 30-digit one and ``digits``, or, where
+    cancellation made the 30-digit difference noise, ``digits`` and 30
+    more. Anything else, such as a value too large even now, is
+    ``"unsettled"``.
     """
     from autograder.expressions import precise
 
@@ -437,13 +440,15 @@ def _recheck(
         return "unsettled"
     if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
         return "close"
+    confirmed = answer_value - target_value
+    if precise.close_enough(confirmed, difference, tolerance.rtol, tolerance.atol):
+        return "different"
     more_digits = digits + precise.DIGITS
     answer_again = precise.evaluate_at(tree, env, more_digits)
     target_again = precise.evaluate_at(target, env, more_digits)
     if isinstance(answer_again, str) or isinstance(target_again, str):
         return "unsettled"
-    difference = answer_value - target_value
-    if precise.close_enough(answer_again - target_again, difference, tolerance.rtol, tolerance.atol):
+    if precise.close_enough(answer_again - target_again, confirmed, tolerance.rtol, tolerance.atol):
         return "different"
     return "unsettled"
 
