@@ -20,7 +20,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from autograder.expressions.limits import Limits, power_passes_size_check
+from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, power_passes_size_check
 from autograder.expressions.names import FUNCTIONS, NameTable
 from autograder.expressions.nodes import (
     Call,
@@ -566,7 +566,7 @@ class FastParse:
             raise _BAIL
         if not info.min_args <= len(arguments) <= info.max_args:  # type: ignore[attr-defined]
             raise _BAIL
-        if self.variable_count == variables_before:
+        if self.variable_count == variables_before and info.name not in BOUNDED_FUNCTIONS:  # type: ignore[attr-defined]
             self.needs_size_check = True
         self.index += 1
         call = _new_node(Call)

@@ -59,8 +59,8 @@ class Limits:
 
         A tree is plain when it has only variables, sums, products, quotients,
         negations, ``e``, ``pi``, literals without scientific notation, calls
-        with a variable in their arguments, and powers that
-        ``power_passes_size_check`` accepts. A call with a variable in its
+        with a variable in their arguments, calls of ``BOUNDED_FUNCTIONS``,
+        and powers that ``power_passes_size_check`` accepts. A call with a variable in its
         arguments, like every subtree with a variable, folds to no value, so
         only the constant subtrees inside it are folded and checked. Its plain
         size is the sum over literals and constants of their length plus 20. A
@@ -68,11 +68,15 @@ class Limits:
         accepted power of ``e`` or ``pi`` lies between 10^-20 and 10^20 and has
         a plain size of at least 42, so it stays within the bound of a literal
         of that plain size. Every other accepted power has a variable and folds
-        to no value. Products and quotients add the decimal exponents of their
+        to no value. A call of ``BOUNDED_FUNCTIONS`` without a variable has an
+        argument of plain size at least 20. It folds to 0, NaN, or a value
+        between min(|x|, 10^-20) and max(|x|, 10^20) in size for an argument
+        x, so it stays within its argument's bound. Products and quotients add the decimal exponents of their
         factors. A constant sum of at most 1000 terms is at most 10^3 times its
         largest term and, unless 0, at least 2^-52 (about 10^-16) times its
         smallest, and each such sum uses up at least one literal. So every
-        folded value of a plain tree is 0, NaN (from 1/0), or between 10^-size
+        folded value of a plain tree is 0, NaN (from 1/0 or a value outside a
+        function's domain), or between 10^-size
         and 10^size, and 8 digits of margin keep it below ``max_magnitude``.
         """
         return math.log10(self.max_magnitude) - 8.0
@@ -83,6 +87,18 @@ DEFAULT_LIMITS = Limits()
 # e^40 is about 2.4 * 10^17 and pi^40 about 7.7 * 10^19, so e^k and pi^k
 # with |k| <= 40 lie between 10^-20 and 10^20.
 MAX_CONSTANT_EXPONENT = 40
+
+# Functions whose value at a float x is 0, NaN, or between min(|x|, 10^-20)
+# and max(|x|, 10^20) in size, so the parsers need no size check for a
+# call of one without a variable. sqrt and abs keep or halve the decimal
+# exponent. asin and atanh are at least |x| and at most about 19, and acos
+# and acosh are 0 at 1 and otherwise at least 10^-8. The logarithm of a
+# float other than 1 is at least 1.1 * 10^-16 in size, and log x is at most
+# 2.31 times the decimal exponent of x. So two-argument log lies between
+# 10^-19 and 10^20 for every plain size up to 1000, and a finite float
+# max_magnitude allows at most about 300. sin, atan, tanh and asinh are left out,
+# because near 0 they are slightly smaller than |x| and nesting compounds it.
+BOUNDED_FUNCTIONS = frozenset(("sqrt", "abs", "log", "asin", "acos", "atanh", "acosh"))
 
 
 def power_passes_size_check(

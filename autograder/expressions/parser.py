@@ -63,6 +63,7 @@ from autograder.expressions.fastparse import (
     new_variable,
 )
 from autograder.expressions.limits import (
+    BOUNDED_FUNCTIONS,
     DEFAULT_LIMITS,
     Limits,
     check_sizes,
@@ -449,7 +450,7 @@ class _Parser:
             raise ExpressionError(
                 f"'{name.text}' takes {expected}, but {len(args)} were given.", name.start
             )
-        if self.variable_count == variables_before:
+        if self.variable_count == variables_before and info.name not in BOUNDED_FUNCTIONS:
             self.needs_size_check = True
         call: Node = new_call(info.name, tuple(args), (name.start, self.previous_end()))
         if power is None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.fastparse import fast_parse
-from autograder.expressions.limits import DEFAULT_LIMITS, _fold, check_sizes
+from autograder.expressions.limits import BOUNDED_FUNCTIONS, DEFAULT_LIMITS, _fold, check_sizes
 from autograder.expressions.nodes import Node
 from autograder.expressions.parser import Expression, _Parser
 from autograder.expressions.tokens import tokenize
@@ -122,6 +122,8 @@ PLAIN_LITERALS = st.one_of(
         lambda digits: "0." + "123456789" * (digits // 9) + "7" * (digits % 9)
     ),
     st.sampled_from(["0", "1", "1.0000001", "1.0000002", "0.5", "3", "x", "e", "pi"]),
+    # The floats next to 1, whose logarithms are the smallest nonzero ones.
+    st.sampled_from(["1.0000000000000002", "0.99999999999999989"]),
 )
 # Literal integer exponents near the bounds of the default limits and of the
 # small ones below: 40 for a power of e or pi, 1000 for max_exponent, and
@@ -153,7 +155,7 @@ def powers(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 PLAIN_TEXT = st.recursive(
-    # A call without a variable needs the size check anyway, so variables are common leaves.
+    # Most calls without a variable need the size check anyway, so variables are common leaves.
     PLAIN_LITERALS | st.sampled_from(["x", "(x + 1)", "(2*x)", "(x - 0.123456789)"]),
     lambda inner: st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
         lambda parts: f"({parts[0]} {parts[1]} {parts[2]})"
@@ -162,6 +164,10 @@ PLAIN_TEXT = st.recursive(
     | st.tuples(st.sampled_from(["exp", "log", "sinh", "tan", "factorial", "sqrt"]), inner).map(
         lambda parts: f"{parts[0]}({parts[1]})"
     )
+    | st.tuples(st.sampled_from(sorted(BOUNDED_FUNCTIONS) + ["ln", "arcsin", "arccos"]), inner).map(
+        lambda parts: f"{parts[0]}({parts[1]})"
+    )
+    | st.tuples(inner, inner).map(lambda parts: f"log({parts[0]}, {parts[1]})")
     | powers(inner),
     max_leaves=12,
 )
@@ -246,6 +252,22 @@ def test_skipped_power_passes_near_digit_bound(
 
 
 POWER_NAMES = NameTable(("x", "z"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["log(5)", "-log(0.2)", "ln(1/0.2)", "sqrt(2pi)", "abs(-3)", "asin(0.5)", "acos(1)", "atanh(0.5)", "acosh(2)", "log(8, 2)", "log(log(log(10)))"],
+)
+def test_bounded_constant_call_skips_size_check(text: str) -> None:
+    assert skipping_trees(text, DEFAULT_LIMITS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["exp(5)", "sin(1)", "atan(1)", "tanh(0.5)", "asinh(1)", "cosh(2)", "factorial(5)", "log(exp(1000))", "sqrt(2^3)"],
+)
+def test_other_constant_call_needs_size_check(text: str) -> None:
+    assert not skipping_trees(text, DEFAULT_LIMITS)
 
 
 @pytest.mark.parametrize(
