@@ -345,9 +345,10 @@ def _settle_precisely(
             if not budget.spend(answer_size + target.size):
                 unsettled.extend(suspect_points[index:])
                 return _Unsettled(overflow, tuple(unsettled))
-            answer_value, answer_scale = precise.evaluate_with_scale(tree, env)
-            target_value, target_scale = precise.evaluate_with_scale(target.tree, env)
-            if isinstance(answer_value, str):
+            answer = precise.evaluate_precisely(tree, env)
+            reference = precise.evaluate_precisely(target.tree, env)
+            answer_value, target_value = answer.value, reference.value
+            if isinstance(answer_value, str) and not (answer_value == "undefined" and answer.cancelled):
                 if answer_value == "undefined" and not isinstance(target_value, str):
                     return Comparison("undefined", point, "precise")
                 if answer_value == "huge" and not isinstance(target_value, str):
@@ -360,18 +361,23 @@ def _settle_precisely(
             if isinstance(target_value, str):
                 unsettled.append(point)
                 break
-            if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
+            if not isinstance(answer_value, str) and precise.close_enough(
+                answer_value, target_value, tolerance.rtol, tolerance.atol
+            ):
                 continue
-            digits = confirmation_digits(max(answer_scale, target_scale), target_value, tolerance)
-            # _recheck may evaluate both trees twice: with ``digits`` and with 30 more.
-            cost = (answer_size + target.size) * (2 * math.ceil(digits / precise.DIGITS) + 1)
-            if digits <= MAX_CONFIRMATION_DIGITS and budget.spend(cost):
-                recheck = _recheck(tree, target.tree, env, answer_value - target_value, tolerance, digits)
-                if recheck == "different":
-                    return Comparison("different", point, "precise")
-                if recheck == "close":
-                    cancelling_digits = digits
-                    continue
+            # More digits decide a difference, or an answer that is undefined only because a sum cancelled to 0.
+            trusted = None if isinstance(answer_value, str) or answer.cancelled else answer_value - target_value
+            digits = confirmation_digits(max(answer.scale, reference.scale), target_value, tolerance)
+            outcome, digits = _recheck(
+                tree, target.tree, env, trusted, tolerance, digits, budget, answer_size + target.size
+            )
+            if outcome == "different":
+                return Comparison("different", point, "precise")
+            if outcome == "undefined":
+                return Comparison("undefined", point, "precise")
+            if outcome == "close":
+                cancelling_digits = digits
+                continue
             unsettled.append(point)
             break
     return _Unsettled(overflow, tuple(unsettled))
@@ -418,39 +424,67 @@ def confirmation_digits(scale: int, target_value: Any, tolerance: Tolerance) -> 
     return precise.DIGITS + max(precise.DIGITS, max(scale, 0) - min(allowed_exponent, 0))
 
 
+# At most this many evaluations of both trees confirm one point.
+MAX_RECHECK_EVALUATIONS = 6
+
+
 def _recheck(
-    tree: Node, target: Node, env: dict[str, float], difference: Any, tolerance: Tolerance, digits: int
-) -> Literal["different", "close", "unsettled"]:
-    """Re-evaluate a difference found with 30 digits with ``digits`` digits, and classify it.
+    tree: Node,
+    target: Node,
+    env: dict[str, float],
+    difference: Any,
+    tolerance: Tolerance,
+    digits: int,
+    budget: PreciseBudget,
+    size: int,
+) -> tuple[Literal["different", "close", "undefined", "unsettled"], int]:
+    """Re-evaluate a point with ``digits`` digits or more, and classify it; also return the digits last used.
 
     ``digits`` comes from ``confirmation_digits``, which makes the rounding
-    error far smaller than the tolerance. Returns ``"close"`` when the two
-    values are within the tolerance at ``digits`` (the 30-digit difference
-    was rounding), and ``"different"`` when the difference stays the same
-    at two precisions: the 30-digit one and ``digits``, or, where
-    cancellation made the 30-digit difference noise, ``digits`` and 30
-    more. Anything else, such as a value too large even now, is
-    ``"unsettled"``.
+    error far smaller than the tolerance. ``difference`` is the 30-digit
+    difference, or None where it cannot be trusted. Returns ``"close"`` when
+    the two values are within the tolerance, and ``"different"`` when a
+    difference stays the same at two precisions: the 30-digit one and
+    ``digits``, or ``digits`` and 30 more. An evaluation in which a sum
+    cancelled to exactly 0 proves nothing, because a term below its last
+    digit may be lost at both precisions, as in ``(1 - 1/(1 + e^-z))/e^-z``
+    at z = 400. So the digits are doubled instead, and an answer undefined
+    there is ``"undefined"`` only once no sum cancelled. Anything else,
+    such as a value too large even now or a spent budget, is
+    ``"unsettled"``. ``size`` is the number of nodes of both trees, which
+    each evaluation takes from ``budget`` once per 30 digits.
     """
     from autograder.expressions import precise
 
-    answer_value = precise.evaluate_at(tree, env, digits)
-    target_value = precise.evaluate_at(target, env, digits)
-    if isinstance(answer_value, str) or isinstance(target_value, str):
-        return "unsettled"
-    if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
-        return "close"
-    confirmed = answer_value - target_value
-    if precise.close_enough(confirmed, difference, tolerance.rtol, tolerance.atol):
-        return "different"
-    more_digits = digits + precise.DIGITS
-    answer_again = precise.evaluate_at(tree, env, more_digits)
-    target_again = precise.evaluate_at(target, env, more_digits)
-    if isinstance(answer_again, str) or isinstance(target_again, str):
-        return "unsettled"
-    if precise.close_enough(answer_again - target_again, confirmed, tolerance.rtol, tolerance.atol):
-        return "different"
-    return "unsettled"
+    for _ in range(MAX_RECHECK_EVALUATIONS):
+        if digits > MAX_CONFIRMATION_DIGITS or not budget.spend(size * math.ceil(digits / precise.DIGITS)):
+            break
+        answer = precise.evaluate_precisely(tree, env, digits)
+        reference = precise.evaluate_precisely(target, env, digits)
+        answer_value, target_value = answer.value, reference.value
+        if isinstance(target_value, str):
+            break
+        cancelled = answer.cancelled or reference.cancelled
+        if isinstance(answer_value, str):
+            if answer_value != "undefined":
+                break
+            if not cancelled:
+                return "undefined", digits
+            difference = None
+            digits *= 2
+            continue
+        if precise.close_enough(answer_value, target_value, tolerance.rtol, tolerance.atol):
+            return "close", digits
+        if cancelled:
+            difference = None
+            digits *= 2
+            continue
+        confirmed = answer_value - target_value
+        if difference is not None and precise.close_enough(confirmed, difference, tolerance.rtol, tolerance.atol):
+            return "different", digits
+        difference = confirmed
+        digits += precise.DIGITS
+    return "unsettled", digits
 
 
 def tree_size(tree: Node) -> int:

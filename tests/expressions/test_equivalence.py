@@ -203,13 +203,52 @@ def test_cancellation_hiding_difference_is_different() -> None:
     ["1/(1+e^-z)*(1-1/(1+e^-z))", "1/(1+e^-z) - 1/(1+e^-z)^2", "(1-tanh(z/2)^2)/4"],
 )
 def test_cancellation_below_tiny_target_matches(answer: str) -> None:
-    # At z = 219 the reference is 6.7e-96 and 1 - 1/(1 + e^-z) is 0 with 30 or 60 digits; with no absolute
+    # At z = 219 the reference is 6.7e-96 and 1 - 1/(1 + e^-z) is 0 with 30 or 60 digits. With no absolute
     # floor, the confirmation needs about 135 digits, and then the answer matches.
     comparison = compare_texts(
         answer, "exp(-z)/(1 + exp(-z))^2", {"z": [-800, 800]}, Tolerance(rtol=1e-6, atol=0.0), symbolic_time_limit=None
     )
     assert comparison.outcome == "equal"
     assert comparison.method == "precise"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reference", "variables"),
+    [
+        # 1 - 1/(1 + e^-z) is exactly 0 with 60 and with 90 digits where z = 400, and dividing by e^-z hides that.
+        ("(1 - 1/(1+exp(-z)))/exp(-z)", "1/(1+exp(-z))", {"z": [-400, 400]}),
+        ("sqrt(1/(1+exp(-z)) * (1 - 1/(1+exp(-z))))", "sqrt(exp(-z))/(1+exp(-z))", {"z": [-300, 300]}),
+        # The logarithm or reciprocal of that 0 is undefined until more digits keep the lost term.
+        ("log(1 - 1/(1+exp(-z)))", "-log(1+exp(z))", {"z": [-100, 100]}),
+        ("(1/(1+exp(-z)))/(1 - 1/(1+exp(-z)))", "exp(z)", {"z": [-100, 100]}),
+        ("1/(1 - 1/(1+exp(-z)))", "1 + exp(z)", {"z": [75, 100]}),
+    ],
+)
+def test_sum_cancelled_to_zero_gets_more_digits(answer: str, reference: str, variables: dict[str, Any]) -> None:
+    for seed in range(3):
+        specs = {name: VariableSpec.model_validate(value) for name, value in variables.items()}
+        comparison = compare_texts(
+            answer,
+            reference,
+            variables,
+            Tolerance(rtol=1e-6, atol=0.0),
+            sample(specs, 24, seed=seed),
+            symbolic_time_limit=None,
+        )
+        assert comparison.outcome == "equal", seed
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ("log(1 - 1/(1+exp(-z))) + 1e-3", "different"),
+        ("(1/(1+exp(-z)))/(1 - 1/(1+exp(-z))) - 1/(1 - 1/(1+exp(-z)))", "different"),
+        ("log(-1 - 1/(1+exp(-z)))", "undefined"),
+    ],
+)
+def test_sum_cancelled_to_zero_can_still_differ(answer: str, outcome: str) -> None:
+    comparison = compare_texts(answer, "-log(1+exp(z))", {"z": [60, 100]}, symbolic_time_limit=None)
+    assert comparison.outcome == outcome
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.parser import Expression
-from autograder.expressions.precise import close_enough, evaluate_at, evaluate_with_scale
+from autograder.expressions.precise import close_enough, evaluate_at, evaluate_precisely, evaluate_with_scale
 
 NAMES = NameTable(("x", "z"))
 
@@ -108,6 +108,26 @@ def test_large_arguments_still_evaluated(
 )
 def test_too_large_unresolved(text: str, env: dict[str, float]) -> None:
     assert at(text, **env) == "unresolved"
+
+
+@pytest.mark.parametrize(("digits", "resolved"), [(30, True), (240, True), (241, False), (2000, False)])
+def test_factorial_beyond_240_digits_unresolved(digits: int, resolved: bool) -> None:
+    # mpmath's gamma function takes seconds on its first call with about 1000 digits.
+    expression = parse("x! + 1", NAMES)
+    assert isinstance(expression, Expression)
+    value = evaluate_at(expression.tree, {"x": 9.37}, digits)
+    assert (value != "unresolved") is resolved
+
+
+def test_sum_cancelled_to_zero_is_reported() -> None:
+    expression = parse("(1 - 1/(1 + exp(-z)))/exp(-z)", NAMES)
+    assert isinstance(expression, Expression)
+    lost = evaluate_precisely(expression.tree, {"z": 165.0}, 60)
+    kept = evaluate_precisely(expression.tree, {"z": 165.0}, 120)
+    assert lost.value == 0
+    assert lost.cancelled
+    assert not kept.cancelled
+    assert float(kept.value) == pytest.approx(1.0, rel=1e-12)
 
 
 @pytest.mark.parametrize(
