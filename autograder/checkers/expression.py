@@ -398,8 +398,8 @@ class ExpressionChecker(Checker):
         if comparison.outcome == "overflow":
             return (
                 f"Your answer cannot be evaluated{where or ' at some points'}: part of it is too large even for the "
-                f"grader's {DIGITS}-digit arithmetic (a value beyond about 10^434294, or the sine, cosine or tangent "
-                "of one beyond about 10^308), and simplifying it did not show it equal to the correct expression. "
+                f"grader's {DIGITS}-digit arithmetic (a value beyond about 10^434294 or below 10^-434294 in size, or the "
+                "sine, cosine or tangent of one beyond about 10^308), and simplifying it did not show it equal to the correct expression. "
                 "Rewrite it so that no part of it grows that large."
             )
         near_miss = self._near_miss_message(parsed, values)
@@ -491,7 +491,9 @@ def _significant_digits(rtol: float) -> int | None:
 
 _SIGNED_EXPONENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)[eE]([+-])(\d+)")
 # A decimal typed with a comma, such as 0,2, where no space follows the comma.
-_DECIMAL_COMMA = re.compile(r"(?<![\w.])\d+,\d+(?![\w.])")
+_DECIMAL_COMMA = re.compile(r"(?<![\w.])\d+,\d+(?![\d.])")
+# 1,000 or 25,000: more likely a thousands separator than a decimal comma.
+_THOUSANDS = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}")
 
 
 def _note_scientific_notation(verdict: Verdict, text: str) -> Verdict:
@@ -523,12 +525,12 @@ def _note_decimal_comma(verdict: Verdict, text: str) -> Verdict:
     if verdict.status not in ("incorrect", "invalid") or len(text) > DEFAULT_LIMITS.max_length:
         return verdict
     match = _DECIMAL_COMMA.search(text)
-    if match is None:
+    if match is None or _THOUSANDS.fullmatch(match.group(0)):
         return verdict
     typed = match.group(0)
-    note = f" For a decimal, write a point, as in {typed.replace(',', '.')}."
+    note = f" If {typed} is meant as a decimal, write {typed.replace(',', '.')}."
     # The note goes on the first line, before the excerpt and caret of an invalid answer.
     first, newline, rest = verdict.feedback.partition("\n")
     if "separate the arguments" not in first:
-        note = f" Note: a comma separates the arguments of a function, so {typed} was read as two numbers." + note
+        note = " Note: a comma separates the arguments of a function." + note
     return dataclasses.replace(verdict, feedback=first + note + newline + rest)

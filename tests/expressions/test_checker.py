@@ -388,9 +388,10 @@ def test_right_scientific_literal_has_no_note() -> None:
 @pytest.mark.parametrize(
     ("text", "status", "note"),
     [
-        ("-ln(0,2)", "incorrect", " Note: a comma separates the arguments of a function, so 0,2 was read as two numbers. For a decimal, write a point, as in 0.2."),
-        ("log(10,2)", "incorrect", "so 10,2 was read as two numbers. For a decimal, write a point, as in 10.2."),
-        ("0,5", "invalid", "Type a single expression. For a decimal, write a point, as in 0.5.\n    0,5\n"),
+        ("-ln(0,2)", "incorrect", " Note: a comma separates the arguments of a function. If 0,2 is meant as a decimal, write 0.2."),
+        ("log(10,2)", "incorrect", "If 10,2 is meant as a decimal, write 10.2."),
+        ("0,5", "invalid", "Type a single expression. If 0,5 is meant as a decimal, write 0.5.\n    0,5\n"),
+        ("0,2x", "invalid", "If 0,2 is meant as a decimal, write 0.2."),
     ],
 )
 def test_decimal_comma_gets_note(text: str, status: str, note: str) -> None:
@@ -399,7 +400,7 @@ def test_decimal_comma_gets_note(text: str, status: str, note: str) -> None:
     assert note in verdict.feedback
 
 
-@pytest.mark.parametrize("text", ["log(8, 2)", "-ln(0.2)", "log(x,2)"])
+@pytest.mark.parametrize("text", ["log(8, 2)", "-ln(0.2)", "log(x,2)", "1,000", "log(25,000)"])
 def test_comma_between_arguments_has_no_note(text: str) -> None:
     verdict = make_checker("-log(0.2)", {"x": [1, 2]}).judge(typed(text))
     assert "For a decimal" not in verdict.feedback
