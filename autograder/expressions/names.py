@@ -191,6 +191,9 @@ class NameTable:
         call = _call_without_brackets(key, known)
         if call is not None:
             return f"'{call}'"
+        base = _LOG_WITH_BASE.fullmatch(key)
+        if base is not None:
+            return f"'log(…, {base.group('base')})', the logarithm to base {base.group('base')}"
         reordered = _reordered_subscript(key, known)
         if reordered is not None:
             return f"'{reordered}'"
@@ -224,20 +227,18 @@ class NameTable:
         return result
 
 
-_FUNCTION_AND_NUMBER = re.compile(r"(?P<function>[A-Za-z]+?)(?P<number>[0-9]+)")
+# log2 or log10 typed as one name, for a logarithm to that base.
+_LOG_WITH_BASE = re.compile(r"(?:log|ln)(?P<base>[0-9]+)")
 
 
 def _call_without_brackets(key: str, known: Mapping[str, str]) -> str | None:
-    """Return how to write a function typed together with its neighbours, such as ``y*log`` for ``ylog``.
+    """Return how to write a function typed together with known names, such as ``y*log`` for ``ylog``.
 
-    ``ln5`` becomes ``ln(5)``: a function name followed by digits is a call
-    typed without brackets. ``ylog`` becomes ``y*log``: known names followed
-    by a function name are a product typed without ``*``, as in
-    ``ylog(a)``.
+    Known names followed by a function name are a product typed without
+    ``*``, as in ``ylog(a)``. A function name followed by digits, as in
+    ``log2(8)`` or ``ln5``, gets no suggestion here, because ``log(2)`` would
+    misread the first.
     """
-    match = _FUNCTION_AND_NUMBER.fullmatch(key)
-    if match is not None and match.group("function") in FUNCTIONS:
-        return f"{match.group('function')}({match.group('number')})"
     # Longest function first, so that ``xasin`` reads as x*asin even where a part declares a.
     for function in sorted(FUNCTIONS, key=len, reverse=True):
         if not key.endswith(function) or len(key) == len(function):
