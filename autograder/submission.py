@@ -209,7 +209,7 @@ def _describe_broken_entry(
     for opening, closing in ("[]", "()", "{}"):
         if chunk.count(opening) != chunk.count(closing):
             return f"{message} Its {opening}{closing} brackets are unbalanced: {chunk.count(opening)} '{opening}' and {chunk.count(closing)} '{closing}'."
-    return f"{message} Put an answer that contains ': ' or ' #', or starts with a bracket or one of * & ! | > % @, in quotes."
+    return f"{message} Put the answer in quotes if it contains ': ' or ' #', or starts with a bracket, a quote, '- ', '? ' or one of , * & ! | > % @ `."
 
 
 def _collect(

@@ -27,7 +27,7 @@ def answers_template(problem_set: ProblemSet) -> str:
     lines = _comment(problem_set.title)
     lines += _comment(
         "Write each answer after its part id on the same line, and leave the rest blank. "
-        "Put an answer in quotes if it contains ': ' or ' #', or starts with [, {, *, &, !, |, >, % or @; "
+        "Put an answer in quotes if it contains ': ' or ' #', or starts with a bracket, a quote, '- ', '? ' or one of , * & ! | > % @ `; "
         "lists such as [1, 5] need no quotes. Check your answers with: autograder check SPEC FOLDER"
     )
     if module is not None:

@@ -44,13 +44,13 @@ def test_empty_answers_file(tmp_path):
     assert read(tmp_path / "carol").answers_problem == "answers.yaml is empty."
 
 
-@pytest.mark.parametrize("answer", ["|o|(1-o)", ">0", "%5", "@x"])
+@pytest.mark.parametrize("answer", ["|o|(1-o)", ">0", "%5", "@x", "- 1/2", "? x", ",x", "`x`", "'x'+1"])
 def test_answer_starting_with_indicator_is_explained(tmp_path, answer):
     write(tmp_path / "erin" / "answers.yaml", f'"1.1": 3\n"1.2": {answer}\n')
     submission = read(tmp_path / "erin")
     assert submission.answers["1.1"].value == 3
     assert "Line 2" in submission.problems["1.2"]
-    assert "one of * & ! | > % @, in quotes" in submission.problems["1.2"]
+    assert "in quotes if it contains ': ' or ' #', or starts with a bracket, a quote, '- ', '? ' or one of , * & ! | > % @ `." in submission.problems["1.2"]
 
 
 def test_blank_answers_are_missing(tmp_path):
