@@ -240,7 +240,8 @@ class ExpressionChecker(Checker):
         target = build_target(parsed.tree, values, self.points)
         if not target.defined.any():
             raise self.spec_error(
-                f"the {label} {parsed.text!r} is undefined (or infinite) at every sample point; check the expression and the variables' domains",
+                f"the {label} {parsed.text!r} is undefined (or infinite, or too large to evaluate even with {DIGITS} digits) "
+                "at every sample point; check the expression and the variables' domains",
                 *keys,
             )
         return target

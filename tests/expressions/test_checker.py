@@ -21,7 +21,9 @@ VECTOR = {"a_1": [0.01, 0.99], "y": {"values": [0, 1]}, "x": {"interval": [-3, 3
     [
         ("x + q", {"x": [0, 1]}, {}, "the reference answer 'x + q' does not parse at column 5: Unknown name 'q'."),
         ("(x", {"x": [0, 1]}, {}, "never closed"),
-        ("log(x)", {"x": [-2, -1]}, {}, "undefined (or infinite) at every sample point"),
+        ("log(x)", {"x": [-2, -1]}, {}, "undefined (or infinite, or too large to evaluate even with 30 digits) at every sample point"),
+        # The sine of e^710 and more is beyond what the 30-digit evaluation takes on.
+        ("sin(exp(x))^2", {"x": [710, 720]}, {}, "too large to evaluate even with 30 digits) at every sample point"),
         ("x", {"x-1": [0, 1]}, {}, "cannot be typed as one name"),
         ("x", {"x": [0, 1], "exp": [0, 1]}, {}, "is the name of a function"),
         ("x_1", {"x_1": [0, 1], "x1": [0, 1]}, {}, "are both typed as 'x1'"),
