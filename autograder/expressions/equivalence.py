@@ -337,9 +337,7 @@ def _settle_precisely(
     for index, point in enumerate(suspect_points):
         for entry in np.flatnonzero(~entry_match[point]).tolist():
             env = _point_env(points, point, entry)
-            if cancelling_digits is not None and budget.spend(
-                (answer_size + target.size) * math.ceil(cancelling_digits / precise.DIGITS)
-            ):
+            if cancelling_digits is not None and budget.spend(precise_cost(answer_size + target.size, cancelling_digits)):
                 if _close_at(tree, target.tree, env, tolerance, cancelling_digits):
                     continue
             if not budget.spend(answer_size + target.size):
@@ -428,6 +426,23 @@ def confirmation_digits(scale: int, target_value: Any, tolerance: Tolerance) -> 
 MAX_RECHECK_EVALUATIONS = 6
 
 
+def precise_cost(size: int, digits: int) -> int:
+    """Return what evaluating ``size`` nodes with ``digits`` digits takes from a ``PreciseBudget``.
+
+    One node with 30 digits is one unit, and the units grow linearly with
+    the digits, as mpmath's arithmetic does.
+    """
+    from autograder.expressions import precise
+
+    # NOTE: mpmath's functions grow faster. Log, asinh and non-integer powers
+    # took 0.7 to 1 ms per call with 960 digits and 2.2 to 3.3 ms with 1920
+    # (mpmath 1.3.0 on the machine in docs/benchmarks.md), 5 to 13 times what
+    # these units assume at 4 µs per unit. A quadratic charge left common
+    # wide-domain answers undecided, so a tree of many functions confirmed
+    # with about 2000 digits can take several times the budget's 0.1 s.
+    return size * math.ceil(digits / precise.DIGITS)
+
+
 def _recheck(
     tree: Node,
     target: Node,
@@ -451,13 +466,13 @@ def _recheck(
     at z = 400. So the digits are doubled instead, and an answer undefined
     there is ``"undefined"`` only once no sum cancelled. Anything else,
     such as a value too large even now or a spent budget, is
-    ``"unsettled"``. ``size`` is the number of nodes of both trees, which
-    each evaluation takes from ``budget`` once per 30 digits.
+    ``"unsettled"``. ``size`` is the number of nodes of both trees, and each
+    evaluation takes ``precise_cost`` from ``budget``.
     """
     from autograder.expressions import precise
 
     for _ in range(MAX_RECHECK_EVALUATIONS):
-        if digits > MAX_CONFIRMATION_DIGITS or not budget.spend(size * math.ceil(digits / precise.DIGITS)):
+        if digits > MAX_CONFIRMATION_DIGITS or not budget.spend(precise_cost(size, digits)):
             break
         answer = precise.evaluate_precisely(tree, env, digits)
         reference = precise.evaluate_precisely(target, env, digits)

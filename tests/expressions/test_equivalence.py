@@ -20,6 +20,7 @@ from autograder.expressions.equivalence import (
     build_target,
     compare,
     confirmation_digits,
+    precise_cost,
     tree_size,
 )
 from autograder.expressions.nodes import Node
@@ -236,6 +237,31 @@ def test_sum_cancelled_to_zero_gets_more_digits(answer: str, reference: str, var
             symbolic_time_limit=None,
         )
         assert comparison.outcome == "equal", seed
+
+
+@pytest.mark.parametrize(
+    ("answer", "reference", "variables", "outcome"),
+    [
+        # Sums of exact terms that are really 0 settle a point at once, as before they were told apart.
+        ("log(x - x)", "log(x)", {"x": [1, 2]}, "undefined"),
+        ("1/(2*x - x - x)", "log(x)", {"x": [1, 2]}, "undefined"),
+        ("-(y*log(p) + (1-y)*log(1-p)) + log(p - y) - log(p - y)", "-(y*log(p) + (1-y)*log(1-p))", {"p": [0.01, 0.99], "y": {"values": [0, 1]}}, "undefined"),
+        ("-(y*log(p)*1.00001 + (1-y)*log(1-p))", "-(y*log(p) + (1-y)*log(1-p))", {"p": [0.01, 0.99], "y": {"values": [0, 1]}}, "different"),
+        # A factorial of an integer is evaluated with any number of digits.
+        ("(1-tanh(z/2)^2)/4 * 2!/2", "exp(-z)/(1+exp(-z))^2", {"z": [-800, 800]}, "equal"),
+    ],
+)
+def test_exact_zero_sum_settles_point(answer: str, reference: str, variables: dict[str, Any], outcome: str) -> None:
+    comparison = compare_texts(answer, reference, variables, Tolerance(rtol=1e-6, atol=0.0), symbolic_time_limit=None)
+    assert comparison.outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("size", "digits", "cost"),
+    [(10, 30, 10), (10, 31, 20), (10, 60, 20), (10, 240, 80), (10, 1920, 640)],
+)
+def test_precise_cost(size: int, digits: int, cost: int) -> None:
+    assert precise_cost(size, digits) == cost
 
 
 @pytest.mark.parametrize(

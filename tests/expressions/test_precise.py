@@ -119,6 +119,13 @@ def test_factorial_beyond_240_digits_unresolved(digits: int, resolved: bool) -> 
     assert (value != "unresolved") is resolved
 
 
+@pytest.mark.parametrize("text", ["(1 - x)*log(z)", "log(z) + (x - x)", "abs(x) - x + 1", "(2*x - x - x + 0.5)"])
+def test_exact_sum_of_zero_not_reported(text: str) -> None:
+    expression = parse(text, NAMES)
+    assert isinstance(expression, Expression)
+    assert not evaluate_precisely(expression.tree, {"x": 1.0, "z": 2.0}).cancelled
+
+
 def test_sum_cancelled_to_zero_is_reported() -> None:
     expression = parse("(1 - 1/(1 + exp(-z)))/exp(-z)", NAMES)
     assert isinstance(expression, Expression)
