@@ -32,6 +32,7 @@ from autograder.expressions.nodes import (
 from autograder.expressions.numeric import UNARY_FUNCTIONS, Array, factorial_values, shape_of
 
 UNIT_ROUNDOFF = 2.0**-53
+_SMALLEST_FLOAT = float(np.finfo(float).smallest_subnormal)
 
 # |f'(x)| in terms of x and the value v = f(x), for each function of the
 # answer language except log with a base and factorial, handled separately.
@@ -130,7 +131,8 @@ class _ErrorEvaluator:
         x, x_error = args[0]
         values = UNARY_FUNCTIONS[node.function](x) if node.function != "log" else np.log(x)
         derivative = _DERIVATIVES[node.function](x, values)
-        return values, _propagated(derivative, x_error) + np.abs(values) * UNIT_ROUNDOFF
+        # A value that underflowed to 0, such as exp(-800), may be off by the smallest float, not by 0.
+        return values, _propagated(derivative, x_error) + np.abs(values) * UNIT_ROUNDOFF + _SMALLEST_FLOAT
 
     def sum(self, node: Sum) -> tuple[Array, Array]:
         total, error = self.run(node.terms[0])
@@ -166,8 +168,11 @@ class _ErrorEvaluator:
         base, exponent = self.broadcast(base, exponent)
         base_error, exponent_error = self.broadcast(base_error, exponent_error)
         values = np.power(base, exponent)
-        # d(b^p) = p b^(p-1) db + b^p ln|b| dp
-        by_base = np.abs(exponent * np.power(base, exponent - 1.0))
+        # d(b^p) = p b^(p-1) db + b^p ln|b| dp. With p > 1 the slope grows with
+        # |b|, so it is taken at |b| + db: at b = 0, which may be a lost 10^-95,
+        # the first-order slope is 0 and would call any difference clear.
+        slope_base = np.maximum(np.abs(base), np.where(exponent > 1.0, np.abs(base) + base_error, 0.0))
+        by_base = np.abs(exponent * np.power(slope_base, exponent - 1.0))
         by_exponent = np.abs(values * np.log(np.abs(base)))
         error = _propagated(by_base, base_error) + _propagated(by_exponent, exponent_error)
         return values, error + np.abs(values) * UNIT_ROUNDOFF
