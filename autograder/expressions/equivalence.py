@@ -464,25 +464,30 @@ def _recheck(
     cancelled to exactly 0 proves nothing, because a term below its last
     digit may be lost at both precisions, as in ``(1 - 1/(1 + e^-z))/e^-z``
     at z = 400. So the digits are doubled instead, and an answer undefined
-    there is ``"undefined"`` only once no sum cancelled. Anything else,
+    there is ``"undefined"`` once no sum cancelled, or once it stays
+    undefined up to the last evaluation or ``MAX_CONFIRMATION_DIGITS``. Anything else,
     such as a value too large even now or a spent budget, is
     ``"unsettled"``. ``size`` is the number of nodes of both trees, and each
     evaluation takes ``precise_cost`` from ``budget``.
     """
     from autograder.expressions import precise
 
+    undefined_throughout = False
     for _ in range(MAX_RECHECK_EVALUATIONS):
-        if digits > MAX_CONFIRMATION_DIGITS or not budget.spend(precise_cost(size, digits)):
+        if digits > MAX_CONFIRMATION_DIGITS:
             break
+        if not budget.spend(precise_cost(size, digits)):
+            return "unsettled", digits
         answer = precise.evaluate_precisely(tree, env, digits)
         reference = precise.evaluate_precisely(target, env, digits)
         answer_value, target_value = answer.value, reference.value
         if isinstance(target_value, str):
-            break
+            return "unsettled", digits
         cancelled = answer.cancelled or reference.cancelled
+        undefined_throughout = answer_value == "undefined"
         if isinstance(answer_value, str):
             if answer_value != "undefined":
-                break
+                return "unsettled", digits
             if not cancelled:
                 return "undefined", digits
             difference = None
@@ -499,6 +504,9 @@ def _recheck(
             return "different", digits
         difference = confirmed
         digits += precise.DIGITS
+    if undefined_throughout:
+        # Undefined with every number of digits tried: a domain error, such as (n - m)/(n^2 - m^2) at n = m.
+        return "undefined", digits
     return "unsettled", digits
 
 

@@ -359,11 +359,15 @@ def _is_exact(node: Node) -> bool:
     """Tell whether ``node`` evaluates without rounding at 30 digits or more, as far as its shape shows.
 
     Variables are floats and literals such as 1, 2 or 0.5 are sums of
-    powers of two, and sums, differences, negations and products of a few
-    of them fit in 100 bits. Constants, decimals such as 0.1, quotients,
-    powers and calls other than ``abs`` are rounded. Products of many
-    large floats may round too, which this treats as exact: such a
-    cancellation is then taken as a true 0.
+    powers of two. Sums, differences, negations, products, whole powers and
+    quotients by a power of two of such values are exact where they fit in
+    the working precision. Constants, decimals such as 0.1, other quotients
+    and powers, and calls other than ``abs`` are rounded.
+
+    NOTE: what does not fit is rounded too, and this treats it as exact:
+    ``1 + x - 1`` with x = 10^-40, a product of two 53-bit floats, or a
+    literal of more than 30 digits. A sum of such terms that comes out 0 is
+    then taken as a true 0, as it was before sums were told apart.
     """
     kind = type(node)
     if kind is Variable:
@@ -374,9 +378,25 @@ def _is_exact(node: Node) -> bool:
     if kind is Sum:
         return all(_is_exact(term) for term in node.terms)  # type: ignore[union-attr]
     if kind is Product:
-        return not any(node.divide) and all(_is_exact(factor) for factor in node.factors)  # type: ignore[union-attr]
+        # Dividing by a power of two, as in x/2, is exact too.
+        return all(
+            _is_exact(factor) and (not divide or _is_power_of_two(factor))
+            for factor, divide in zip(node.factors, node.divide)  # type: ignore[union-attr]
+        )
+    if kind is Power:
+        # n^2 is n*n: a whole, non-negative literal exponent of an exact base.
+        exponent = node.exponent  # type: ignore[union-attr]
+        return _is_exact(node.base) and type(exponent) is Number and exponent.value.denominator == 1  # type: ignore[union-attr]
     if kind is Negate:
         return _is_exact(node.operand)  # type: ignore[union-attr]
     if kind is Call and node.function == "abs":  # type: ignore[union-attr]
         return _is_exact(node.args[0])  # type: ignore[union-attr]
     return False
+
+
+def _is_power_of_two(node: Node) -> bool:
+    """Tell whether ``node`` is a literal such as 2, 4 or 0.5."""
+    if type(node) is not Number:
+        return False
+    value = node.value  # type: ignore[union-attr]
+    return value.numerator > 0 and all(part & (part - 1) == 0 for part in (value.numerator, value.denominator))

@@ -249,6 +249,11 @@ def test_sum_cancelled_to_zero_gets_more_digits(answer: str, reference: str, var
         ("-(y*log(p)*1.00001 + (1-y)*log(1-p))", "-(y*log(p) + (1-y)*log(1-p))", {"p": [0.01, 0.99], "y": {"values": [0, 1]}}, "different"),
         # A factorial of an integer is evaluated with any number of digits.
         ("(1-tanh(z/2)^2)/4 * 2!/2", "exp(-z)/(1+exp(-z))^2", {"z": [-800, 800]}, "equal"),
+        # Whole powers and halves are exact, so these zeros are true zeros and the answers are undefined there.
+        ("(n - m)/(n^2 - m^2)", "1/(n + m)", {"n": {"values": [1, 2, 3, 4]}, "m": {"values": [1, 2, 3, 4]}}, "undefined"),
+        ("log(x/2 - x/2)", "log(x)", {"x": [1, 2]}, "undefined"),
+        # pi - pi has rounded terms, so more digits are tried, and it stays undefined with all of them.
+        ("x + log(pi - pi)", "x", {"x": [1, 2]}, "undefined"),
     ],
 )
 def test_exact_zero_sum_settles_point(answer: str, reference: str, variables: dict[str, Any], outcome: str) -> None:
