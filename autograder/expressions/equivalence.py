@@ -436,8 +436,8 @@ def precise_cost(size: int, digits: int) -> int:
 
     # NOTE: mpmath's functions grow faster. Log, asinh and non-integer powers
     # took 0.7 to 1 ms per call with 960 digits and 2.2 to 3.3 ms with 1920
-    # (mpmath 1.3.0 on the machine in docs/benchmarks.md), 5 to 13 times what
-    # these units assume at 4 µs per unit. A quadratic charge left common
+    # (mpmath 1.3.0 on the machine in docs/benchmarks.md). That is 5 to 13
+    # times these units at 4 µs each. A quadratic charge left common
     # wide-domain answers undecided, so a tree of many functions confirmed
     # with about 2000 digits can take several times the budget's 0.1 s.
     return size * math.ceil(digits / precise.DIGITS)

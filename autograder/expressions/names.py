@@ -227,6 +227,8 @@ class NameTable:
         return result
 
 
+# Longest first, so that ``xasin`` reads as x*asin even where a part declares a.
+_FUNCTIONS_LONGEST_FIRST = tuple(sorted(FUNCTIONS, key=len, reverse=True))
 # log2 or log10 typed as one name, for a logarithm to that base.
 _LOG_WITH_BASE = re.compile(r"(?:log|ln)(?P<base>[0-9]+)")
 
@@ -239,8 +241,7 @@ def _call_without_brackets(key: str, known: Mapping[str, str]) -> str | None:
     ``log2(8)`` or ``ln5``, gets no suggestion here, because ``log(2)`` would
     misread the first.
     """
-    # Longest function first, so that ``xasin`` reads as x*asin even where a part declares a.
-    for function in sorted(FUNCTIONS, key=len, reverse=True):
+    for function in _FUNCTIONS_LONGEST_FIRST:
         if not key.endswith(function) or len(key) == len(function):
             continue
         head = key[: -len(function)]

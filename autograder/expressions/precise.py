@@ -95,30 +95,19 @@ def evaluate_at(tree: Node, env: Mapping[str, float], digits: int = DIGITS) -> m
     ``"unresolved"`` where it is too large (or too small) for this
     evaluation in another way.
     """
-    return evaluate_with_scale(tree, env, digits)[0]
-
-
-def evaluate_with_scale(
-    tree: Node, env: Mapping[str, float], digits: int = DIGITS
-) -> tuple[mpf | Undefined | Unresolved | Huge, int]:
-    """Evaluate like ``evaluate_at`` and also bound the decimal exponent of the largest intermediate value.
-
-    A value computed from intermediates near 10^k with p digits may be off
-    by about 10^(k - p), so k gives the digits that a confirmation needs.
-    The bound k is the smallest integer with every intermediate (variables
-    and literals included) at most about 10^k in size, and 0 when all are
-    below 1.
-    """
-    evaluation = evaluate_precisely(tree, env, digits)
-    return evaluation.value, evaluation.scale
+    return evaluate_precisely(tree, env, digits).value
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """The result of ``evaluate_precisely``.
 
-    ``scale`` bounds the decimal exponent of the largest intermediate value
-    (see ``evaluate_with_scale``). ``cancelled`` is true when a sum of
+    ``scale`` bounds the decimal exponent of the largest intermediate value:
+    it is the smallest integer k with every intermediate (variables and
+    literals included) at most about 10^k in size, and 0 when all are below
+    1. A value computed from intermediates near 10^k with p digits may be
+    off by about 10^(k - p), so k gives the digits that a confirmation
+    needs. ``cancelled`` is true when a sum of
     nonzero terms that are not all exact came out exactly 0 (see
     ``_is_exact``). A term below the last digit may then have been lost, as
     in ``1 - 1/(1 + e^-165)`` with 60 digits, and a quotient or logarithm of
@@ -368,7 +357,7 @@ def _is_exact(node: Node) -> bool:
     NOTE: what does not fit is rounded too, and this treats it as exact:
     ``1 + x - 1`` with x = 10^-40, a product of two 53-bit floats, or a
     literal of more than 30 digits. A sum of such terms that comes out 0 is
-    then taken as a true 0, as it was before sums were told apart.
+    then taken as a true 0.
     """
     kind = type(node)
     if kind is Variable:

@@ -32,7 +32,7 @@ from autograder.expressions.nodes import (
 from autograder.expressions.numeric import UNARY_FUNCTIONS, Array, factorial_values, shape_of
 
 UNIT_ROUNDOFF = 2.0**-53
-_SMALLEST_FLOAT = float(np.finfo(float).smallest_subnormal)
+_SMALLEST_SUBNORMAL = float(np.finfo(float).smallest_subnormal)
 
 # |f'(x)| in terms of x and the value v = f(x), for each function of the
 # answer language except log with a base and factorial, handled separately.
@@ -132,7 +132,7 @@ class _ErrorEvaluator:
         values = UNARY_FUNCTIONS[node.function](x) if node.function != "log" else np.log(x)
         derivative = _DERIVATIVES[node.function](x, values)
         # A value that underflowed to 0, such as exp(-800), may be off by the smallest float, not by 0.
-        return values, _propagated(derivative, x_error) + np.abs(values) * UNIT_ROUNDOFF + _SMALLEST_FLOAT
+        return values, _propagated(derivative, x_error) + np.abs(values) * UNIT_ROUNDOFF + _SMALLEST_SUBNORMAL
 
     def sum(self, node: Sum) -> tuple[Array, Array]:
         total, error = self.run(node.terms[0])

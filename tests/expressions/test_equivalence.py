@@ -242,7 +242,7 @@ def test_sum_cancelled_to_zero_gets_more_digits(answer: str, reference: str, var
 @pytest.mark.parametrize(
     ("answer", "reference", "variables", "outcome"),
     [
-        # Sums of exact terms that are really 0 settle a point at once, as before they were told apart.
+        # Sums of exact terms that are really 0 settle a point at once.
         ("log(x - x)", "log(x)", {"x": [1, 2]}, "undefined"),
         ("1/(2*x - x - x)", "log(x)", {"x": [1, 2]}, "undefined"),
         ("-(y*log(p) + (1-y)*log(1-p)) + log(p - y) - log(p - y)", "-(y*log(p) + (1-y)*log(1-p))", {"p": [0.01, 0.99], "y": {"values": [0, 1]}}, "undefined"),
@@ -303,7 +303,7 @@ def test_sum_cancelled_to_zero_can_still_differ(answer: str, outcome: str) -> No
         (253, 0.1, 1e-9, 1e-12, 30 + 253 + 11),  # intermediates near 10^253, allowed near 10^-11
         (0, 6.7e-96, 1e-9, 0.0, 30 + 105),  # a tiny target with no absolute floor
         (-5, 6.7e-96, 1e-9, 0.0, 30 + 105),  # intermediates below 1 count as 1
-        (0, 1e6, 1e-3, 0.0, 60),  # an allowed difference above 1 asks for no more
+        (0, 1e6, 1e-3, 0.0, 60),  # an allowed difference above 1 needs no more
         (0, 0.0, 1e-9, 0.0, MAX_CONFIRMATION_DIGITS + 1),  # only an exact 0 would match
     ],
 )

@@ -10,7 +10,7 @@ import pytest
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.parser import Expression
-from autograder.expressions.precise import close_enough, evaluate_at, evaluate_precisely, evaluate_with_scale
+from autograder.expressions.precise import close_enough, evaluate_at, evaluate_precisely
 
 NAMES = NameTable(("x", "z"))
 
@@ -129,12 +129,12 @@ def test_exact_sum_of_zero_not_reported(text: str) -> None:
 def test_sum_cancelled_to_zero_is_reported() -> None:
     expression = parse("(1 - 1/(1 + exp(-z)))/exp(-z)", NAMES)
     assert isinstance(expression, Expression)
-    lost = evaluate_precisely(expression.tree, {"z": 165.0}, 60)
-    kept = evaluate_precisely(expression.tree, {"z": 165.0}, 120)
-    assert lost.value == 0
-    assert lost.cancelled
-    assert not kept.cancelled
-    assert float(kept.value) == pytest.approx(1.0, rel=1e-12)
+    with_60_digits = evaluate_precisely(expression.tree, {"z": 165.0}, 60)
+    with_120_digits = evaluate_precisely(expression.tree, {"z": 165.0}, 120)
+    assert with_60_digits.value == 0
+    assert with_60_digits.cancelled
+    assert not with_120_digits.cancelled
+    assert float(with_120_digits.value) == pytest.approx(1.0, rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_close_enough_floor() -> None:
 def test_scale_bounds_largest_intermediate_exponent(text: str, env: dict[str, float], scale: int) -> None:
     expression = parse(text, NAMES)
     assert isinstance(expression, Expression)
-    assert evaluate_with_scale(expression.tree, env)[1] == scale
+    assert evaluate_precisely(expression.tree, env).scale == scale
 
 
 def test_more_digits_keep_a_term_lost_to_cancellation() -> None:
