@@ -51,7 +51,9 @@ def caret_excerpt(text: str, position: int) -> str:
     end = min(len(text), position + _EXCERPT_RADIUS)
     prefix = "..." if start > 0 else ""
     suffix = "..." if end < len(text) else ""
-    shown = "".join(" " if not char.isprintable() else char for char in text[start:end])
+    shown = text[start:end]
+    if not shown.isprintable():
+        shown = "".join(" " if not char.isprintable() else char for char in shown)
     caret_column = len(prefix) + _display_width(shown[: position - start])
     return f"    {prefix}{shown}{suffix}\n    {' ' * caret_column}^"
 
@@ -65,4 +67,6 @@ def failure_at(text: str, message: str, position: int | None) -> ExpressionFailu
 
 def _display_width(text: str) -> int:
     """Count terminal columns: full-width characters such as '（' take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in ("F", "W") else 1 for char in text)

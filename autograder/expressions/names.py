@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -99,6 +100,8 @@ _NOT_A_NUMBER: Mapping[str, str] = MappingProxyType(
 )
 
 _LETTERS_AND_DIGITS = re.compile(r"(?P<letters>[A-Za-z]+)(?P<digits>[0-9]+)")
+# How similar, as difflib's ratio, a name must be to one of the part's to be suggested.
+_SUGGESTION_CUTOFF = 0.6
 
 
 def name_key(name: str) -> str:
@@ -136,6 +139,7 @@ class NameTable:
             **{key: Resolved("variable", name) for key, name in self._variable_keys.items()},
         }
 
+        self._spellings_by_length: dict[int, list[str]] = {}
         # The fast path's token code and value of each operator and name as typed, which fastparse builds on first use.
         self.fast_path_entries: dict[str, tuple[int, object]] | None = None
 
@@ -179,12 +183,10 @@ class NameTable:
         spelling by edit distance.
         """
         known = self._known()
-        for candidate, name in known.items():
-            if candidate.lower() == key.lower():
-                return f"'{name}'"
-        for function in FUNCTIONS:
-            if function.lower() == key.lower():
-                return f"'{function}'"
+        lowered = key.lower()
+        same_letters = self._names_by_lowercase.get(lowered)
+        if same_letters is not None:
+            return f"'{same_letters}'"
         split = self._split_into_names(key, known)
         if split is not None:
             return "'" + "*".join(split) + "'"
@@ -197,7 +199,7 @@ class NameTable:
         reordered = _reordered_subscript(key, known)
         if reordered is not None:
             return f"'{reordered}'"
-        close = difflib.get_close_matches(key, list(known) + list(FUNCTIONS), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, self._spellings_of_similar_length(len(key)), n=1, cutoff=_SUGGESTION_CUTOFF)
         if close:
             match = close[0]
             return f"'{known.get(match, match)}'"
@@ -205,7 +207,40 @@ class NameTable:
 
     def _known(self) -> dict[str, str]:
         """Map the key of every declared variable and constant to its name."""
+        return self._known_names
+
+    @cached_property
+    def _known_names(self) -> dict[str, str]:
         return {**self._variable_keys, **{constant: constant for constant in CONSTANTS}}
+
+    @cached_property
+    def _names_by_lowercase(self) -> dict[str, str]:
+        """Map each known name and function, in lowercase, to the first one with that spelling.
+
+        Known names come first, so ``Sin`` finds a declared ``sin`` before the function.
+        """
+        names: dict[str, str] = {}
+        for candidate, name in self._known_names.items():
+            names.setdefault(candidate.lower(), name)
+        for function in FUNCTIONS:
+            names.setdefault(function.lower(), function)
+        return names
+
+    def _spellings_of_similar_length(self, length: int) -> list[str]:
+        """Return the keys of known names, then function names, that a misspelt name of ``length`` characters may be close to.
+
+        A name whose length alone keeps its similarity below the cutoff is
+        left out, as ``get_close_matches`` would leave it out after building
+        a matcher for it. The lists are kept per length.
+        """
+        spellings = self._spellings_by_length.get(length)
+        if spellings is None:
+            spellings = self._spellings_by_length[length] = [
+                candidate
+                for candidate in (*self._known_names, *FUNCTIONS)
+                if 2.0 * min(length, len(candidate)) / (length + len(candidate)) >= _SUGGESTION_CUTOFF
+            ]
+        return spellings
 
     @staticmethod
     def _split_into_names(key: str, known: Mapping[str, str]) -> list[str] | None:
