@@ -25,7 +25,9 @@ from autograder.expressions.equivalence import (
     build_target,
     compare,
 )
+from autograder.expressions.direct import read_directly
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, caret_excerpt
+from autograder.expressions.fastparse import FastParse, fast_lex
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.names import FUNCTIONS, NameTable, join_names
@@ -39,7 +41,7 @@ from autograder.expressions.numeric import (
     restore_float_errors,
     shape_of,
 )
-from autograder.expressions.parser import Expression, parse
+from autograder.expressions.parser import Expression, parse, parse_lexed
 from autograder.expressions.printers import to_text_and_latex
 from autograder.expressions.precise import DIGITS
 from autograder.expressions.symbolic import DEFAULT_TIME_LIMIT
@@ -102,6 +104,10 @@ class ExpressionChecker(Checker):
         )
         self.reference = self._build_target(reference, "reference answer", (answer_key,))
         self.reference_band = build_band(self.reference, self.tolerance)
+        # Answers that the band accepts are judged without a tree (see direct.py).
+        self._reads_directly = self.reference_band is not None and all(
+            type(values) is np.ndarray and values.dtype == np.float64 for values in self.points.values.values()
+        )
         self.reference_variables = variables_in(self.reference.tree)
         self.mistakes = tuple(
             self._build_mistake(index, mistake.answer, mistake.feedback)
@@ -290,7 +296,12 @@ class ExpressionChecker(Checker):
         return verdict
 
     def _judge_text(self, text: str) -> Verdict:
-        parsed = parse(text, self.names)
+        lexed = fast_lex(text, self.names, DEFAULT_LIMITS)
+        if lexed is not None and self._reads_directly:
+            verdict = self._judge_directly(text, lexed)
+            if verdict is not None:
+                return verdict
+        parsed = parse_lexed(text, lexed, self.names)
         if isinstance(parsed, ExpressionFailure):
             return _note_decimal_comma(Verdict.invalid(parsed.message), text)
         reading_text, reading_latex = to_text_and_latex(parsed.tree)
@@ -308,6 +319,37 @@ class ExpressionChecker(Checker):
             # Only an incorrect verdict gets the notes on scientific notation and decimal commas, so most skip the calls.
             return verdict
         return _note_decimal_comma(_note_scientific_notation(verdict, text), text)
+
+    def _judge_directly(self, text: str, lexed: FastParse) -> Verdict | None:
+        """Judge an answer that the band accepts without parsing it into a tree, or return None.
+
+        None means that ``read_directly`` did not read the answer or that the
+        band does not accept it; the caller then parses it. A verdict found
+        by its reading is returned as ``_judge_text`` returns it.
+        """
+        band: Band = self.reference_band  # type: ignore[assignment]
+        token = ignore_float_errors()
+        try:
+            read = read_directly(
+                lexed,
+                self.points.values,
+                self.points.count,
+                allow_decimals=self.part.form != "exact",
+                align_shapes=self._evaluate is not evaluate_scalar_variables,
+            )
+            if read is None:
+                return None
+            values, reading_text, reading_latex = read
+            cached = self._cache_by_reading.get(reading_text)
+            if cached is not None:
+                return _note_decimal_comma(_note_scientific_notation(cached, text), text)
+            if values.shape[1:] != self.reference.shape or not band.contains(values):
+                return None
+        finally:
+            restore_float_errors(token)
+        verdict = Verdict("correct", 1.0, "Correct.", Reading(reading_text, reading_latex))
+        self._cache_by_reading.put(reading_text, verdict)
+        return verdict
 
     def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
         if self.part.form == "exact":

@@ -16,11 +16,12 @@ random text.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from fractions import Fraction
 from typing import Any
 
-from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, power_passes_size_check
+from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, literal_plain_size, power_passes_size_check
 from autograder.expressions.names import FUNCTIONS, NameTable
 from autograder.expressions.nodes import (
     Call,
@@ -116,6 +117,18 @@ _BAIL = Bail()
 
 def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     """Lex and parse ``text`` in one pass, or return None where the full parser must read it."""
+    parser = fast_lex(text, names, limits)
+    if parser is None:
+        return None
+    return parser.parse_tree()
+
+
+def fast_lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
+    """Lex ``text`` into a parser that has read no token yet, or return None where the full lexer must read it.
+
+    ``direct.read_directly`` reads the same tokens without building a tree,
+    and ``parse_tree`` builds it.
+    """
     if len(text) > limits.max_length:
         return None
     replaced = replace_one_for_one(text)
@@ -124,69 +137,53 @@ def fast_parse(text: str, names: NameTable, limits: Limits) -> FastParse | None:
         # Superscripts and subscripts become several characters, so spans are mapped back to the typed text.
         replaced, positions = normalize_scripts(text)
     parser = _lex(replaced, names, limits)
-    if parser is None:
-        return None
-    if positions is not None:
-        parser.map_spans(positions, len(text))
-    try:
-        tree = parser.parse_sum()
-    except Bail:
-        return None
-    if parser.codes[parser.index] != _END:
-        return None
-    parser.tree = tree
+    if parser is not None:
+        parser.positions = positions
+        parser.typed_length = len(text)
     return parser
 
 
 def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
-    """Split ``text`` into token arrays with names resolved, or return None where the fast path does not apply."""
-    codes: list[int] = []
-    values: list[object] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    append_code = codes.append
-    append_value = values.append
-    append_start = starts.append
-    append_end = ends.append
+    """Split ``text`` into token arrays with names resolved, or return None where the fast path does not apply.
+
+    Token spans are left to ``FastParse.parse_tree``, because an answer
+    read directly needs none.
+    """
     table = names.fast_path_entries
     if table is None:
         table = names.fast_path_entries = _token_table(names)
-    position = 0
-
-    for token in _FAST_TOKEN.findall(text):
-        entry = table.get(token)
-        if entry is None:
-            entry = _spelled_entry(token, table, limits)
+    tokens: list[str] = _FAST_TOKEN.findall(text)
+    # Looked up in C loops: most answers have every token in the table.
+    entries: list[_Entry | None] = list(map(table.get, tokens))
+    if None in entries:
+        for index, entry in enumerate(entries):
             if entry is None:
-                return None
-        code, value, spaces = entry
-        append_code(code)
-        append_value(value)
-        append_start(position + spaces)
-        position += len(token)
-        append_end(position)
+                entry = _spelled_entry(tokens[index], table, limits)
+                if entry is None:
+                    return None
+                entries[index] = entry
 
     # The matches cover the text, spaces at its end aside, only if they add up
     # to its length. Otherwise findall skipped a character that the fast path
     # does not read, and the positions after it are wrong too.
-    if position != len(text) and text[position:].strip(" "):
+    covered = sum(map(len, tokens))
+    if covered != len(text) and text[covered:].strip(" "):
         return None
 
     # Every step down into the tree takes a token, so with no more tokens than
     # max_depth the full parser's depth check cannot fail.
-    if not codes or len(codes) > limits.max_depth:
+    if not entries or len(entries) > limits.max_depth:
         return None
 
-    length = len(text)
+    codes: list[int] = list(map(_entry_code, entries))  # type: ignore[arg-type]
     codes.append(_END)
+    values: list[object] = list(map(_entry_value, entries))  # type: ignore[arg-type]
     values.append(None)
-    starts.append(length)
-    ends.append(length)
     parser: FastParse = _new_node(FastParse)
     parser.codes = codes
     parser.values = values
-    parser.starts = starts
-    parser.ends = ends
+    parser.tokens = tokens
+    parser.entries = entries  # type: ignore[assignment]
     parser.index = 0
     parser.needs_size_check = False
     parser.plain_size = 0
@@ -194,6 +191,10 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     parser.power_count = 0
     parser.limits = limits
     return parser
+
+
+_entry_code = operator.itemgetter(0)
+_entry_value = operator.itemgetter(1)
 
 
 def _spelled_entry(token: str, table: dict[str, _Entry], limits: Limits) -> _Entry | None:
@@ -288,6 +289,10 @@ class FastParse:
     __slots__ = (
         "codes",
         "values",
+        "tokens",
+        "entries",
+        "positions",
+        "typed_length",
         "starts",
         "ends",
         "index",
@@ -299,10 +304,18 @@ class FastParse:
         "tree",
     )
 
-    # ``_lex`` creates it with object.__new__ and sets every slot but ``tree``,
-    # which saves the __init__ call (about 0.1 µs per answer).
+    # ``fast_lex`` creates it with object.__new__ and sets every slot but
+    # ``starts``, ``ends`` and ``tree``, which saves the __init__ call (about
+    # 0.1 µs per answer). ``parse_tree`` sets the spans from ``tokens``,
+    # ``entries``, the lengths and ``positions``, which maps indices of the
+    # lexed text to the typed text where superscripts or subscripts were
+    # expanded.
     codes: list[int]
     values: list[object]
+    tokens: list[str]
+    entries: list[_Entry]
+    positions: list[int] | None
+    typed_length: int
     starts: list[int]
     ends: list[int]
     index: int
@@ -313,16 +326,40 @@ class FastParse:
     limits: Limits
     tree: Node
 
-    def map_spans(self, positions: list[int], length: int) -> None:
-        """Map token spans in the normalized text to the typed text, as ``tokens.tokenize`` maps them."""
-        starts = self.starts
-        ends = self.ends
-        last = len(starts) - 1
-        for index in range(last):
-            starts[index] = positions[starts[index]]
-            ends[index] = positions[ends[index] - 1] + 1
-        starts[last] = length
-        ends[last] = length
+    def parse_tree(self) -> FastParse | None:
+        """Parse the tokens into ``tree`` and return the parser, or return None where the full parser must read them.
+
+        Call it once, on a parser that ``fast_lex`` returned.
+        """
+        self._set_spans()
+        try:
+            tree = self.parse_sum()
+        except Bail:
+            return None
+        if self.codes[self.index] != _END:
+            return None
+        self.tree = tree
+        return self
+
+    def _set_spans(self) -> None:
+        """Set the span of every token in the typed text, as ``tokens.tokenize`` gives them."""
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for token, entry in zip(self.tokens, self.entries):
+            starts.append(position + entry[2])
+            position += len(token)
+            ends.append(position)
+        positions = self.positions
+        if positions is not None:
+            for index in range(len(starts)):
+                starts[index] = positions[starts[index]]
+                ends[index] = positions[ends[index] - 1] + 1
+        length = self.typed_length
+        starts.append(length)
+        ends.append(length)
+        self.starts = starts
+        self.ends = ends
 
     def parse_sum(self) -> Node:
         codes = self.codes
@@ -434,11 +471,11 @@ class FastParse:
             self.index = index + 1
             text: str = self.values[index]  # type: ignore[assignment]
             span = (self.starts[index], self.ends[index])
-            self.plain_size += len(text) + 20
             if "e" in text:
-                self.needs_size_check = True
+                self.plain_size += literal_plain_size(text)
                 node = new_number(text, Fraction(text), True, span)
             else:
+                self.plain_size += len(text) + 20
                 node = new_number(text, literal_value(text), "." in text, span)
         elif code == _CONSTANT:
             self.index = index + 1
@@ -503,7 +540,7 @@ class FastParse:
             kind = type(base)
             base_has_variable = kind is Variable
             if kind is Number:
-                base_size = len(base.text) + 20  # type: ignore[union-attr]
+                base_size = literal_plain_size(base.text)  # type: ignore[union-attr]
             else:
                 base_size = 21 if kind is Constant else 0
             contains_power = False
@@ -544,7 +581,7 @@ class FastParse:
         # returns a power or a factorial here only when it read one of them.
         if type(operand) is Power or type(operand) is Factorial:
             raise _BAIL
-        self.needs_size_check = True
+        # As for sqrt(...), the root needs no size check of its own.
         return new_call("sqrt", (operand,), (self.starts[index], self.ends[self.index - 1]))
 
     def parse_call(self) -> Node:

@@ -58,13 +58,17 @@ class Limits:
         """The largest plain size for which ``check_sizes`` cannot fail, so the parser may skip it.
 
         A tree is plain when it has only variables, sums, products, quotients,
-        negations, ``e``, ``pi``, literals without scientific notation, calls
-        with a variable in their arguments, calls of ``BOUNDED_FUNCTIONS``,
-        and powers that ``power_passes_size_check`` accepts. A call with a variable in its
-        arguments, like every subtree with a variable, folds to no value, so
-        only the constant subtrees inside it are folded and checked. Its plain
-        size is the sum over literals and constants of their length plus 20. A
-        literal of n characters is below 10^n and, unless 0, at least 10^-n. An
+        negations, ``e``, ``pi``, literals, calls with a variable in their
+        arguments, calls of ``BOUNDED_FUNCTIONS`` (the square root sign
+        included), and powers that ``power_passes_size_check`` accepts. A
+        call with a variable in its arguments, like every subtree with a
+        variable, folds to no value, so only the constant subtrees inside it
+        are folded and checked. Its plain size is the sum over literals and
+        constants of their length plus 20, plus |k| for a literal in
+        scientific notation with exponent k (``literal_plain_size``). A
+        literal of n characters has a mantissa between 10^-n and 10^n unless
+        it is 0, so with exponent k it is below 10^(n + |k|) and, unless 0,
+        at least 10^-(n + |k|). An
         accepted power of ``e`` or ``pi`` lies between 10^-20 and 10^20 and has
         a plain size of at least 42, so it stays within the bound of a literal
         of that plain size. Every other accepted power has a variable and folds
@@ -83,6 +87,17 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def literal_plain_size(text: str) -> int:
+    """Return the plain size of a literal as the lexers give it: its length plus 20, plus |k| for an exponent ``ek``.
+
+    See ``Limits.max_plain_size``.
+    """
+    if "e" in text:
+        return len(text) + 20 + abs(int(text.partition("e")[2]))
+    return len(text) + 20
+
 
 # e^40 is about 2.4 * 10^17 and pi^40 about 7.7 * 10^19, so e^k and pi^k
 # with |k| <= 40 lie between 10^-20 and 10^20.
@@ -113,12 +128,45 @@ def power_passes_size_check(
 ) -> bool:
     """Return whether ``check_sizes`` cannot fail on the power ``base ^ exponent``.
 
+    The facts that decide it are those that ``sized_power_passes`` takes:
+    see there.
+    """
+    literal = exponent.operand if type(exponent) is Negate else exponent
+    integer = literal.value.numerator if type(literal) is Number and not literal.is_decimal else None  # type: ignore[union-attr]
+    return sized_power_passes(
+        integer,
+        base_size,
+        exponent_size,
+        base_has_variable=base_has_variable,
+        base_is_constant=type(base) is Constant,
+        exponent_has_variable=exponent_has_variable,
+        limits=limits,
+    )
+
+
+def sized_power_passes(
+    exponent_integer: int | None,
+    base_size: int,
+    exponent_size: int,
+    *,
+    base_has_variable: bool,
+    base_is_constant: bool,
+    exponent_has_variable: bool,
+    limits: Limits,
+) -> bool:
+    """Return whether ``check_sizes`` cannot fail on a power, from facts about its base and exponent.
+
+    ``exponent_integer`` is |k| for an exponent that is a literal integer k,
+    written as digits with or without a minus sign, and None for any other
+    exponent. ``base_is_constant`` tells whether the base is ``e`` or ``pi``.
+
     The caller must make sure that base and exponent are plain and contain
     no power (see ``Limits.max_plain_size``), and passes their plain sizes.
     Then ``_fold`` checks exact digits at this power alone, and base and
     exponent have only the digits of their literals. ``_fraction_digits``
-    gives a literal of n characters at most 2n + 1.61 digits, which is at
-    most twice its plain size n + 20, and ``e`` and ``pi`` have none. The
+    gives a literal of n characters and exponent k (0 without scientific
+    notation) at most 2n + |k| + 1.61 digits, which is at most twice its
+    plain size n + |k| + 20, and ``e`` and ``pi`` have none. The
     power passes in three cases, where k is a literal integer written as
     digits, with or without a minus sign:
 
@@ -137,13 +185,11 @@ def power_passes_size_check(
     """
     if exponent_has_variable:
         return 2 * (base_size + exponent_size) <= limits.max_exact_digits
-    literal = exponent.operand if type(exponent) is Negate else exponent
-    if type(literal) is not Number or literal.is_decimal:
+    if exponent_integer is None:
         return False
-    # A literal of digits alone has an integer value, so its numerator is |k|.
     # The fold compares |k| rounded to a float, which may exceed |k| itself.
     try:
-        magnitude = float(literal.value.numerator)
+        magnitude = float(exponent_integer)
     except OverflowError:
         return False
     if magnitude > limits.max_exponent or magnitude > limits.max_magnitude:
@@ -151,7 +197,7 @@ def power_passes_size_check(
     if base_has_variable:
         digits = max(1.0, magnitude) * 2 * base_size + 2 * exponent_size
         return digits <= limits.max_exact_digits
-    if type(base) is Constant:
+    if base_is_constant:
         digits = 2 * exponent_size
         return magnitude <= MAX_CONSTANT_EXPONENT and digits <= limits.max_exact_digits
     return False

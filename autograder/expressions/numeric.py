@@ -256,24 +256,33 @@ class _Evaluator:
         return result
 
     def align(self, left: Array, right: Array, node: Node) -> tuple[Array, Array]:
-        """Reshape a scalar operand so that it broadcasts against a vector or matrix.
+        """Align two operands as ``align_operands`` does, or raise ``ExpressionError`` at ``node``."""
+        aligned = align_operands(left, right, self.count)
+        if aligned is None:
+            raise ExpressionError(
+                f"This combines {describe_shape(shape_of(left))} with {describe_shape(shape_of(right))}; "
+                "vectors and matrices can only be combined elementwise with one of the same shape, or with a scalar.",
+                node.span[0],
+            )
+        return aligned
 
-        A constant (a numpy scalar) broadcasts against anything as it is.
-        """
-        if left.ndim == 0 or right.ndim == 0 or left.ndim == right.ndim == 1:
-            return left, right
-        left_shape, right_shape = shape_of(left), shape_of(right)
-        if left_shape == right_shape:
-            return left, right
-        if not left_shape:
-            return left.reshape((self.count,) + (1,) * len(right_shape)), right
-        if not right_shape:
-            return left, right.reshape((self.count,) + (1,) * len(left_shape))
-        raise ExpressionError(
-            f"This combines {describe_shape(left_shape)} with {describe_shape(right_shape)}; "
-            "vectors and matrices can only be combined elementwise with one of the same shape, or with a scalar.",
-            node.span[0],
-        )
+
+def align_operands(left: Array, right: Array, count: int) -> tuple[Array, Array] | None:
+    """Reshape a scalar operand so that it broadcasts against a vector or matrix, or return None if the shapes differ.
+
+    Both operands hold values at ``count`` points. A constant (a numpy
+    scalar) broadcasts against anything as it is.
+    """
+    if left.ndim == 0 or right.ndim == 0 or left.ndim == right.ndim == 1:
+        return left, right
+    left_shape, right_shape = shape_of(left), shape_of(right)
+    if left_shape == right_shape:
+        return left, right
+    if not left_shape:
+        return left.reshape((count,) + (1,) * len(right_shape)), right
+    if not right_shape:
+        return left, right.reshape((count,) + (1,) * len(left_shape))
+    return None
 
 
 def factorial_values(values: Array) -> Array:

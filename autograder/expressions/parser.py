@@ -52,7 +52,8 @@ from functools import cached_property
 
 from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
 from autograder.expressions.fastparse import (
-    fast_parse,
+    FastParse,
+    fast_lex,
     new_call,
     new_constant,
     new_number,
@@ -67,6 +68,7 @@ from autograder.expressions.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_sizes,
+    literal_plain_size,
     power_passes_size_check,
 )
 from autograder.expressions.names import FUNCTIONS, FunctionInfo, NameTable
@@ -121,8 +123,15 @@ class Expression:
 
 def parse(text: str, names: NameTable, limits: Limits = DEFAULT_LIMITS) -> Expression | ExpressionFailure:
     """Parse ``text`` with the names of one part, or describe what is wrong and where."""
+    return parse_lexed(text, fast_lex(text, names, limits), names, limits)
+
+
+def parse_lexed(
+    text: str, lexed: FastParse | None, names: NameTable, limits: Limits = DEFAULT_LIMITS
+) -> Expression | ExpressionFailure:
+    """Parse like ``parse``, given what ``fastparse.fast_lex(text, names, limits)`` returned."""
     try:
-        fast = fast_parse(text, names, limits)
+        fast = lexed.parse_tree() if lexed is not None else None
         if fast is not None:
             tree = fast.tree
             if fast.needs_size_check or fast.plain_size > limits.max_plain_size:
@@ -301,9 +310,7 @@ class _Parser:
             self.index += 1
             text = token.text
             node = new_number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
-            self.plain_size += len(text) + 20
-            if "e" in text:
-                self.needs_size_check = True
+            self.plain_size += literal_plain_size(text)
         elif resolved is not None and resolved.kind == "variable":
             self.index += 1
             self.variable_count += 1
@@ -393,9 +400,7 @@ class _Parser:
         if kind is _NUMBER:
             self.index += 1
             text = token.text
-            self.plain_size += len(text) + 20
-            if "e" in text:
-                self.needs_size_check = True
+            self.plain_size += literal_plain_size(text)
             return new_number(text, number_value(text), "." in text or "e" in text, (token.start, token.end))
         if kind is _NAME:
             return self.parse_name(depth)
@@ -487,7 +492,7 @@ class _Parser:
                 f"This '{after.text}' after √{argument} is ambiguous: use brackets to show what the root covers, as in {examples}.",
                 after.start,
             )
-        self.needs_size_check = True
+        # sqrt is one of BOUNDED_FUNCTIONS, so the root needs no size check of its own, as sqrt(...) needs none.
         return new_call("sqrt", (operand,), (root.start, self.previous_end()))
 
     def source_of(self, node: Node) -> str:

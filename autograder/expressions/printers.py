@@ -28,7 +28,7 @@ from autograder.expressions.tokens import GREEK_LETTERS
 
 _GREEK_NAMES = frozenset(GREEK_LETTERS.values())
 
-_LATEX_FUNCTIONS: Mapping[str, str] = MappingProxyType(
+LATEX_FUNCTIONS: Mapping[str, str] = MappingProxyType(
     {
         "exp": r"\exp",
         "log": r"\log",
@@ -112,7 +112,7 @@ def to_latex(node: Node) -> str:
     """Print ``node`` as LaTeX math (without ``$`` delimiters)."""
     kind = type(node)
     if kind is Number:
-        return _latex_number(node.text)  # type: ignore[union-attr]
+        return latex_number(node.text)  # type: ignore[union-attr]
     if kind is Variable:
         return latex_name(node.name)  # type: ignore[union-attr]
     if kind is Product:
@@ -157,7 +157,7 @@ def _latex_needs_brackets_before_bang(operand: Node) -> bool:
     return not isinstance(operand, (Number, Variable, Constant)) or _is_scientific(operand)
 
 
-def _latex_number(text: str) -> str:
+def latex_number(text: str) -> str:
     if "e" not in text:
         return text
     mantissa, exponent = text.split("e")
@@ -174,7 +174,7 @@ def _latex_call(node: Call) -> str:
         return _latex_wrapped(node.args[0], _latex_needs_brackets_before_bang(node.args[0])) + "!"
     if node.function == "log" and len(args) == 2:
         return rf"\log_{{{args[1]}}}\left({args[0]}\right)"
-    return rf"{_LATEX_FUNCTIONS[node.function]}\left({args[0]}\right)"
+    return rf"{LATEX_FUNCTIONS[node.function]}\left({args[0]}\right)"
 
 
 def _latex_product(node: Product) -> str:
@@ -250,7 +250,7 @@ def to_text_and_latex(node: Node) -> tuple[str, str]:
         return _sum_text_and_latex(node)  # type: ignore[arg-type]
     if kind is Number:
         text: str = node.text  # type: ignore[union-attr]
-        return text, _latex_number(text)
+        return text, latex_number(text)
     if kind is Call:
         return _call_text_and_latex(node)  # type: ignore[arg-type]
     if kind is Constant:
@@ -290,7 +290,7 @@ def _product_text_and_latex(node: Product) -> tuple[str, str]:
             latex = latex_name(text)
         elif kind is Number:
             text = factor.text  # type: ignore[union-attr]
-            latex = _latex_number(text)
+            latex = latex_number(text)
         else:
             text, latex = to_text_and_latex(factor)
         if index > 0:
@@ -377,7 +377,7 @@ def _call_text_and_latex(node: Call) -> tuple[str, str]:
         return text, latexes[0] + "!"
     if function == "log" and len(latexes) == 2:
         return text, r"\log_{" + latexes[1] + r"}\left(" + latexes[0] + r"\right)"
-    return text, _LATEX_FUNCTIONS[function] + r"\left(" + latexes[0] + r"\right)"
+    return text, LATEX_FUNCTIONS[function] + r"\left(" + latexes[0] + r"\right)"
 
 
 def _power_text_and_latex(node: Power) -> tuple[str, str]:

@@ -124,6 +124,12 @@ PLAIN_LITERALS = st.one_of(
     st.sampled_from(["0", "1", "1.0000001", "1.0000002", "0.5", "3", "x", "e", "pi"]),
     # The floats next to 1, whose logarithms are the smallest nonzero ones.
     st.sampled_from(["1.0000000000000002", "0.99999999999999989"]),
+    # Scientific notation, with exponents up to the lexer's bound of 300.
+    st.tuples(
+        st.sampled_from(["1", "9.99", "0.001", "123456789", "0.5", "7"]),
+        st.sampled_from(["e", "E"]),
+        st.integers(min_value=-300, max_value=300) | st.integers(min_value=-20, max_value=20),
+    ).map(lambda parts: f"{parts[0]}{parts[1]}{parts[2]}"),
 )
 # Literal integer exponents near the bounds of the default limits and of the
 # small ones below: 40 for a power of e or pi, 1000 for max_exponent, and
@@ -168,6 +174,9 @@ PLAIN_TEXT = st.recursive(
         lambda parts: f"{parts[0]}({parts[1]})"
     )
     | st.tuples(inner, inner).map(lambda parts: f"log({parts[0]}, {parts[1]})")
+    # The square root sign takes one atom without brackets: a literal, a name, a call or another root.
+    | (PLAIN_LITERALS | st.sampled_from(["x", "e", "pi", "√2", "√x"])).map(lambda operand: f"√{operand}")
+    | inner.map(lambda operand: f"√({operand})")
     | powers(inner),
     max_leaves=12,
 )
@@ -256,17 +265,22 @@ POWER_NAMES = NameTable(("x", "z"))
 
 @pytest.mark.parametrize(
     "text",
-    ["log(5)", "-log(0.2)", "ln(1/0.2)", "sqrt(2pi)", "abs(-3)", "asin(0.5)", "acos(1)", "atanh(0.5)", "acosh(2)", "log(8, 2)", "log(log(log(10)))"],
+    [
+        "log(5)", "-log(0.2)", "ln(1/0.2)", "sqrt(2pi)", "abs(-3)", "asin(0.5)", "acos(1)", "atanh(0.5)", "acosh(2)", "log(8, 2)",
+        "log(log(log(10)))", "√2", "√e", "√2 x", "1/√(2π)", "√√2", "√log(2)", "√0.000001", "√2e3", "2e-3", "1.5E2",
+        "1e-12 + 1", "1e200", "1e-200", "0.001e-250",
+    ],
 )
-def test_bounded_constant_call_skips_size_check(text: str) -> None:
+def test_bounded_constant_tree_skips_size_check(text: str) -> None:
     assert skipping_trees(text, DEFAULT_LIMITS)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["exp(5)", "sin(1)", "atan(1)", "tanh(0.5)", "asinh(1)", "cosh(2)", "factorial(5)", "log(exp(1000))", "sqrt(2^3)"],
+    ["exp(5)", "sin(1)", "atan(1)", "tanh(0.5)", "asinh(1)", "cosh(2)", "factorial(5)", "log(exp(1000))", "sqrt(2^3)", "√2e300", "√exp(2)", "1e300",
+     "1e200 * 1e200", "1e-280 / 1e20"],
 )
-def test_other_constant_call_needs_size_check(text: str) -> None:
+def test_other_constant_tree_needs_size_check(text: str) -> None:
     assert not skipping_trees(text, DEFAULT_LIMITS)
 
 

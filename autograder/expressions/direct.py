@@ -1,0 +1,449 @@
+"""Common answers read straight to their values and printed forms, without building a tree.
+
+Judging a correct answer needs its values at the sample points and how it
+was read, as plain text and LaTeX, but not its tree. ``read_directly`` walks
+the tokens of ``fastparse.fast_lex`` with the fast path's grammar and
+computes, in the same pass, what ``printers.to_text_and_latex`` and
+``numeric.evaluate_unguarded`` give for the tree that
+``FastParse.parse_tree`` would build. That saves building the nodes and
+walking them twice, about a quarter of the time of judging a short
+correct answer.
+
+It returns None on anything else the fast path reads (factorials, any
+answer that needs ``limits.check_sizes``, decimals where they are not
+allowed) and on every error, such as vectors of
+different shapes. The caller then parses the text as usual, which gives the
+same result or the error message. The tests compare both ways on the
+corpus and on random text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from autograder.expressions.fastparse import (
+    _ADDITIVE,
+    _CLOSE,
+    _COMMA,
+    _CONSTANT,
+    _DIVIDE,
+    _END,
+    _FUNCTION,
+    _IMPLICIT,
+    _NO_OPERAND,
+    _NUMBER,
+    _OPEN,
+    _PLUS,
+    _POWER,
+    _PRODUCT_GOES_ON,
+    _ROOT,
+    _ROOT_OPERANDS,
+    _TIMES,
+    _VARIABLE,
+    FastParse,
+    literal_value,
+)
+from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, literal_plain_size, sized_power_passes
+from autograder.expressions.numeric import UNARY_FUNCTIONS, align_operands
+from autograder.expressions.printers import LATEX_FUNCTIONS, latex_name, latex_number
+
+# What each reading stands for: the type of the node that the tree would have
+# there. The printers' bracket rules depend on it, and a call of sqrt or abs
+# has its own kind because its LaTeX encloses the argument.
+_NUMBER_READ = 0
+_VARIABLE_READ = 1
+_CONSTANT_READ = 2
+_CALL_READ = 3
+_ENCLOSING_CALL_READ = 4
+_SUM_READ = 5
+_PRODUCT_READ = 6
+_NEGATE_READ = 7
+_POWER_READ = 8
+
+_SUM_OR_NEGATE = frozenset((_SUM_READ, _NEGATE_READ))
+_SUM_OR_PRODUCT = frozenset((_SUM_READ, _PRODUCT_READ))
+_PLAIN_BASES = frozenset((_NUMBER_READ, _VARIABLE_READ, _CONSTANT_READ, _CALL_READ, _ENCLOSING_CALL_READ))
+_PLAIN_EXPONENTS = _PLAIN_BASES | {_POWER_READ}
+
+# A reading: the values (a numpy scalar for a constant, else an array over the
+# points), the plain text, the LaTeX and what it stands for.
+_Reading = tuple[Any, str, str, int]
+
+
+class _Stop(Exception):
+    """Raised where the caller must parse the text as usual."""
+
+
+_STOP = _Stop()
+
+
+def read_directly(
+    lexed: FastParse, env: Mapping[str, np.ndarray], count: int, *, allow_decimals: bool, align_shapes: bool
+) -> tuple[np.ndarray, str, str] | None:
+    """Return the values of an answer at ``count`` points, its plain text and its LaTeX, or None.
+
+    ``lexed`` comes from ``fastparse.fast_lex`` and is left as it was, so
+    it can still be parsed. Every array of ``env`` must be a float64 array
+    of shape ``(count,)``, as ``numeric.evaluate_scalar_variables`` requires,
+    or, with ``align_shapes``, of shape ``(count, *shape)``: operands are then
+    aligned as ``numeric.evaluate_unguarded`` aligns them, and operands of
+    different shapes stop the reading. Call it inside
+    ``numeric.ignore_float_errors``.
+    """
+    reader = _Reader(lexed, env, allow_decimals, count if align_shapes else 0)
+    try:
+        values, text, latex, _ = reader.read_sum()
+    except _Stop:
+        return None
+    if reader.codes[reader.index] != _END or reader.plain_size > lexed.limits.max_plain_size:
+        return None
+    if values.ndim == 0:
+        values = np.full(count, values, dtype=float)
+    return values, text, latex
+
+
+def _is_one(literal: str) -> bool:
+    """Tell whether a literal has the value 1, as ``1``, ``1.0``, ``01.`` and ``0.1e1`` do."""
+    if "e" in literal:
+        return Fraction(literal) == 1
+    whole, _, decimals = literal.partition(".")
+    return whole.lstrip("0") == "1" and not decimals.strip("0")
+
+
+class _Reader:
+    """Recursive descent with the grammar of ``FastParse``, giving a reading per subexpression.
+
+    It keeps the counts that ``FastParse`` keeps to decide on the size
+    check, and stops wherever ``FastParse`` would set ``needs_size_check``.
+    """
+
+    __slots__ = (
+        "codes", "values", "env", "allow_decimals", "align_count", "limits", "index", "plain_size", "variable_count", "power_count",
+    )
+
+    def __init__(self, lexed: FastParse, env: Mapping[str, np.ndarray], allow_decimals: bool, align_count: int) -> None:
+        self.codes = lexed.codes
+        self.values = lexed.values
+        self.env = env
+        self.allow_decimals = allow_decimals
+        # The number of points where operands are aligned before they are combined, or 0 where every value is a scalar.
+        self.align_count = align_count
+        self.limits: Limits = lexed.limits
+        self.index = 0
+        self.plain_size = 0
+        self.variable_count = 0
+        self.power_count = 0
+
+    def read_sum(self) -> _Reading:
+        codes = self.codes
+        first = self.read_product()
+        code = codes[self.index]
+        if code not in _ADDITIVE:
+            return first
+        total, text, latex, _ = first
+        texts = [text]
+        latexes = [latex]
+        while code in _ADDITIVE:
+            self.index += 1
+            if codes[self.index] in _NO_OPERAND:
+                raise _STOP
+            values, text, latex, kind = self.read_product()
+            if self.align_count:
+                total, values = self.align(total, values)
+            if code == _PLUS:
+                total = total + values
+                texts.append(" + ")
+                latexes.append(" + ")
+            else:
+                total = total - values
+                texts.append(" - ")
+                latexes.append(" - ")
+            if kind in _SUM_OR_NEGATE:
+                texts.append("(" + text + ")")
+                latexes.append(r"\left(" + latex + r"\right)")
+            else:
+                texts.append(text)
+                latexes.append(latex)
+            code = codes[self.index]
+        return total, "".join(texts), "".join(latexes), _SUM_READ
+
+    def read_product(self) -> _Reading:
+        codes = self.codes
+        first = self.read_signed()
+        code = codes[self.index]
+        if code not in _PRODUCT_GOES_ON:
+            if code == _NUMBER:
+                raise _STOP
+            return first
+        result = first[0]
+        texts: list[str] = []
+        # The LaTeX puts the factors that divide under a fraction bar, and
+        # drops literal 1s from the numerator unless every factor there is one.
+        top: list[_Reading] = []
+        bottom: list[_Reading] = []
+        first_one = ""
+        factor = first
+        divides = False
+
+        while True:
+            # Print the factor just read, then read the next one and combine its values.
+            kind = factor[3]
+            if texts:
+                texts.append("/" if divides else "*")
+                if kind in _SUM_OR_PRODUCT or kind == _NEGATE_READ:
+                    texts.append("(" + factor[1] + ")")
+                else:
+                    texts.append(factor[1])
+            elif kind in _SUM_OR_PRODUCT:
+                texts.append("(" + factor[1] + ")")
+            else:
+                texts.append(factor[1])
+            if divides:
+                bottom.append(factor)
+            elif kind == _NUMBER_READ and _is_one(factor[1]):
+                if not first_one:
+                    first_one = factor[2]
+            else:
+                top.append(factor)
+
+            if code == _TIMES or code == _DIVIDE:
+                self.index += 1
+                if codes[self.index] in _NO_OPERAND:
+                    raise _STOP
+                divides = code == _DIVIDE
+                factor = self.read_signed()
+            elif code in _IMPLICIT:
+                divides = False
+                factor = self.read_power()
+            elif code == _NUMBER:
+                raise _STOP
+            else:
+                break
+            value = factor[0]
+            if self.align_count:
+                result, value = self.align(result, value)
+            result = result / value if divides else result * value
+            code = codes[self.index]
+
+        if not top:
+            top.append((None, "", first_one, _NUMBER_READ))
+        latex = _joined_factors(top)
+        if bottom:
+            latex = r"\frac{" + latex + "}{" + _joined_factors(bottom) + "}"
+        return result, "".join(texts), latex, _PRODUCT_READ
+
+    def read_signed(self) -> _Reading:
+        codes = self.codes
+        index = self.index
+        code = codes[index]
+        if code not in _ADDITIVE:
+            return self.read_power()
+        self.index = index + 1
+        if codes[index + 1] in _NO_OPERAND:
+            raise _STOP
+        operand = self.read_signed()
+        if code == _PLUS:
+            return operand
+        values, text, latex, kind = operand
+        if kind in _SUM_OR_NEGATE:
+            return -values, "-(" + text + ")", r"-\left(" + latex + r"\right)", _NEGATE_READ
+        return -values, "-" + text, "-" + latex, _NEGATE_READ
+
+    def read_power(self) -> _Reading:
+        size_before = self.plain_size
+        variables_before = self.variable_count
+        powers_before = self.power_count
+        base = self.read_atom()
+        codes = self.codes
+        if codes[self.index] != _POWER:
+            return base
+        self.index += 1
+        if codes[self.index] in _NO_OPERAND:
+            raise _STOP
+        size_between = self.plain_size
+        variables_between = self.variable_count
+        powers_between = self.power_count
+        exponent = self.read_signed()
+        base_values, base_text, base_latex, base_kind = base
+        exponent_values, exponent_text, exponent_latex, exponent_kind = exponent
+
+        # The exponent is a literal integer k if its tree is a Number of digits alone or a negated one.
+        if exponent_kind == _NUMBER_READ:
+            integer = int(exponent_text) if exponent_text.isdigit() else None
+        elif exponent_kind == _NEGATE_READ and exponent_text[1:].isdigit():
+            integer = int(exponent_text[1:])
+        else:
+            integer = None
+        if (
+            powers_between != powers_before
+            or self.power_count != powers_between
+            or not sized_power_passes(
+                integer,
+                size_between - size_before,
+                self.plain_size - size_between,
+                base_has_variable=variables_between != variables_before,
+                base_is_constant=base_kind == _CONSTANT_READ,
+                exponent_has_variable=self.variable_count != variables_between,
+                limits=self.limits,
+            )
+        ):
+            raise _STOP
+        self.power_count += 1
+
+        if self.align_count:
+            base_values, exponent_values = self.align(base_values, exponent_values)
+        if base_kind not in _PLAIN_BASES:
+            base_text = "(" + base_text + ")"
+            base_latex = r"\left(" + base_latex + r"\right)"
+        elif base_kind == _CALL_READ or (base_kind == _NUMBER_READ and "e" in base_text):
+            # \sin\left(x\right)^{2} would read as sin(x^2), and 2 \cdot 10^{3}^{2} is invalid.
+            base_latex = r"\left(" + base_latex + r"\right)"
+        if exponent_kind not in _PLAIN_EXPONENTS:
+            exponent_text = "(" + exponent_text + ")"
+        return (
+            np.power(base_values, exponent_values),
+            base_text + "^" + exponent_text,
+            base_latex + "^{" + exponent_latex + "}",
+            _POWER_READ,
+        )
+
+    def read_atom(self) -> _Reading:
+        codes = self.codes
+        index = self.index
+        code = codes[index]
+        if code == _VARIABLE:
+            self.index = index + 1
+            self.variable_count += 1
+            name: str = self.values[index]  # type: ignore[assignment]
+            return self.env[name], name, latex_name(name), _VARIABLE_READ
+        if code == _NUMBER:
+            self.index = index + 1
+            text: str = self.values[index]  # type: ignore[assignment]
+            if "e" in text:
+                # A literal in scientific notation is a decimal for the exact form.
+                if not self.allow_decimals:
+                    raise _STOP
+                self.plain_size += literal_plain_size(text)
+                value = Fraction(text)
+                latex = latex_number(text)
+            else:
+                if "." in text and not self.allow_decimals:
+                    raise _STOP
+                self.plain_size += len(text) + 20
+                value = literal_value(text)
+                latex = text
+            # The same correctly rounded division as numeric's evaluation of a Number.
+            return np.float64(value.numerator / value.denominator), text, latex, _NUMBER_READ
+        if code == _CONSTANT:
+            self.index = index + 1
+            self.plain_size += 21
+            if self.values[index] == "e":
+                return np.float64(math.e), "e", "e", _CONSTANT_READ
+            return np.float64(math.pi), "pi", r"\pi", _CONSTANT_READ
+        if code == _FUNCTION:
+            return self.read_call()
+        if code == _ROOT:
+            return self.read_root()
+        if code == _OPEN:
+            self.index = index + 1
+            if codes[index + 1] == _CLOSE:
+                raise _STOP
+            inner = self.read_sum()
+            if codes[self.index] != _CLOSE:
+                raise _STOP
+            self.index += 1
+            return inner
+        # A closing bracket, an operator or the end.
+        raise _STOP
+
+    def align(self, left: Any, right: Any) -> tuple[Any, Any]:
+        aligned = align_operands(left, right, self.align_count)
+        if aligned is None:
+            raise _STOP
+        return aligned
+
+    def read_root(self) -> _Reading:
+        """Read ``√(x + 1)`` as a call of sqrt, or ``√`` before one name, number or call, as ``FastParse.parse_root`` does."""
+        index = self.index
+        following = self.codes[index + 1]
+        if following == _OPEN:
+            # The token's value is sqrt's info.
+            return self.read_call()
+        if following not in _ROOT_OPERANDS:
+            raise _STOP
+        self.index = index + 1
+        values, text, latex, kind = self.read_power()
+        # A power here is ambiguous (√x^2), and a factorial (√x!) stops the reading when it reaches the '!'.
+        if kind == _POWER_READ:
+            raise _STOP
+        return np.sqrt(values), "sqrt(" + text + ")", r"\sqrt{" + latex + "}", _ENCLOSING_CALL_READ
+
+    def read_call(self) -> _Reading:
+        codes = self.codes
+        index = self.index
+        info = self.values[index]
+        function: str = info.name  # type: ignore[attr-defined]
+        # A function takes its argument in brackets, which may not be empty.
+        if codes[index + 1] != _OPEN or codes[index + 2] == _CLOSE or function == "factorial":
+            raise _STOP
+        variables_before = self.variable_count
+        self.index = index + 2
+        argument = self.read_sum()
+        second = None
+        if codes[self.index] == _COMMA:
+            self.index += 1
+            if codes[self.index] in _NO_OPERAND:
+                raise _STOP
+            second = self.read_sum()
+        if codes[self.index] != _CLOSE:
+            raise _STOP
+        if not info.min_args <= (1 if second is None else 2) <= info.max_args:  # type: ignore[attr-defined]
+            raise _STOP
+        if self.variable_count == variables_before and function not in BOUNDED_FUNCTIONS:
+            raise _STOP
+        self.index += 1
+
+        values, text, latex, _ = argument
+        if second is not None:
+            if function != "log":
+                raise _STOP
+            base_values, base_text, base_latex, _ = second
+            if self.align_count:
+                values, base_values = self.align(values, base_values)
+            return (
+                np.log(values) / np.log(base_values),
+                "log(" + text + ", " + base_text + ")",
+                r"\log_{" + base_latex + r"}\left(" + latex + r"\right)",
+                _CALL_READ,
+            )
+        text = function + "(" + text + ")"
+        if function == "log":
+            return np.log(values), text, r"\log\left(" + latex + r"\right)", _CALL_READ
+        if function == "sqrt":
+            return np.sqrt(values), text, r"\sqrt{" + latex + "}", _ENCLOSING_CALL_READ
+        if function == "abs":
+            return np.abs(values), text, r"\left|" + latex + r"\right|", _ENCLOSING_CALL_READ
+        return (
+            UNARY_FUNCTIONS[function](values),
+            text,
+            LATEX_FUNCTIONS[function] + r"\left(" + latex + r"\right)",
+            _CALL_READ,
+        )
+
+
+def _joined_factors(factors: list[_Reading]) -> str:
+    if len(factors) == 1:
+        return factors[0][2]
+    pieces = []
+    for position, factor in enumerate(factors):
+        kind = factor[3]
+        if kind in _SUM_OR_PRODUCT or (kind == _NEGATE_READ and position > 0):
+            pieces.append(r"\left(" + factor[2] + r"\right)")
+        else:
+            pieces.append(factor[2])
+    return r" \cdot ".join(pieces)
