@@ -13,6 +13,7 @@ import numpy as np
 
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.expressions.cache import LRUCache, normalize_answer
+from autograder.expressions.direct import read_directly
 from autograder.expressions.domains import DomainError, SamplePoints, sample
 from autograder.expressions.equivalence import (
     RELIABLE_FACTOR,
@@ -25,8 +26,11 @@ from autograder.expressions.equivalence import (
     build_target,
     compare,
 )
-from autograder.expressions.direct import read_directly
-from autograder.expressions.failures import ExpressionError, ExpressionFailure, caret_excerpt
+from autograder.expressions.failures import (
+    ExpressionError,
+    ExpressionFailure,
+    caret_excerpt,
+)
 from autograder.expressions.fastparse import FastParse, fast_lex
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
@@ -39,11 +43,10 @@ from autograder.expressions.numeric import (
     evaluate_unguarded,
     ignore_float_errors,
     restore_float_errors,
-    shape_of,
 )
 from autograder.expressions.parser import Expression, parse, parse_lexed
-from autograder.expressions.printers import to_text_and_latex
 from autograder.expressions.precise import DIGITS
+from autograder.expressions.printers import to_text_and_latex
 from autograder.expressions.symbolic import DEFAULT_TIME_LIMIT
 from autograder.expressions.tokens import Kind, tokenize
 from autograder.results import Reading, Verdict
@@ -297,19 +300,29 @@ class ExpressionChecker(Checker):
 
     def _judge_text(self, text: str) -> Verdict:
         lexed = fast_lex(text, self.names, DEFAULT_LIMITS)
-        if lexed is not None and self._reads_directly:
-            verdict = self._judge_directly(text, lexed)
-            if verdict is not None:
-                return verdict
-        parsed = parse_lexed(text, lexed, self.names)
-        if isinstance(parsed, ExpressionFailure):
-            return _note_decimal_comma(Verdict.invalid(parsed.message), text)
-        reading_text, reading_latex = to_text_and_latex(parsed.tree)
-        reading = Reading(reading_text, reading_latex)
+        direct = self._read_directly(lexed) if lexed is not None and self._reads_directly else None
+        parsed: Expression | ExpressionFailure | None = None
+        if direct is None:
+            parsed = parse_lexed(text, lexed, self.names)
+            if isinstance(parsed, ExpressionFailure):
+                return _note_decimal_comma(Verdict.invalid(parsed.message), text)
+            reading_text, reading_latex = to_text_and_latex(parsed.tree)
+            reading = Reading(reading_text, reading_latex)
+            values = None
+        else:
+            values, reading, accepted = direct
         cached = self._cache_by_reading.get(reading.text)
         if cached is not None:
             return _note_decimal_comma(_note_scientific_notation(cached, text), text)
-        verdict = self._judge_expression(parsed, reading)
+        if direct is not None and accepted:
+            verdict = Verdict("correct", 1.0, "Correct.", reading)
+        else:
+            if parsed is None:
+                # The tree is needed only now. The parser reads whatever read_directly read, and tests check that.
+                parsed = parse_lexed(text, lexed, self.names)
+                if isinstance(parsed, ExpressionFailure):
+                    return _note_decimal_comma(Verdict.invalid(parsed.message), text)
+            verdict = self._judge_expression(parsed, reading, values)
         status = verdict.status
         # An invalid verdict's caret line quotes this text, which another
         # spelling of the same reading would not match.
@@ -320,14 +333,12 @@ class ExpressionChecker(Checker):
             return verdict
         return _note_decimal_comma(_note_scientific_notation(verdict, text), text)
 
-    def _judge_directly(self, text: str, lexed: FastParse) -> Verdict | None:
-        """Judge an answer that the band accepts without parsing it into a tree, or return None.
+    def _read_directly(self, lexed: FastParse) -> tuple[np.ndarray, Reading, bool] | None:
+        """Read an answer without a tree (see direct.py), or return None where it must be parsed.
 
-        None means that ``read_directly`` did not read the answer or that the
-        band does not accept it; the caller then parses it. A verdict found
-        by its reading is returned as ``_judge_text`` returns it.
+        Returns its values, its reading and whether the reference's band
+        accepts the values, which makes the answer correct.
         """
-        band: Band = self.reference_band  # type: ignore[assignment]
         token = ignore_float_errors()
         try:
             read = read_directly(
@@ -340,37 +351,36 @@ class ExpressionChecker(Checker):
             if read is None:
                 return None
             values, reading_text, reading_latex = read
-            cached = self._cache_by_reading.get(reading_text)
-            if cached is not None:
-                return _note_decimal_comma(_note_scientific_notation(cached, text), text)
-            if values.shape[1:] != self.reference.shape or not band.contains(values):
-                return None
+            accepted = values.shape[1:] == self.reference.shape and self.reference_band.contains(values)  # type: ignore[union-attr]
         finally:
             restore_float_errors(token)
-        verdict = Verdict("correct", 1.0, "Correct.", Reading(reading_text, reading_latex))
-        self._cache_by_reading.put(reading_text, verdict)
-        return verdict
+        return values, Reading(reading_text, reading_latex), accepted
 
-    def _judge_expression(self, parsed: Expression, reading: Reading) -> Verdict:
-        if self.part.form == "exact":
-            message = exact_form_message(parsed)
-            if message is not None:
-                return Verdict("invalid", 0.0, message, reading)
-        # One error state for the evaluation and the fast comparison, set without np.errstate (see numeric).
-        token = ignore_float_errors()
-        try:
-            values = self._evaluate(parsed.tree, self.points.values, self.points.count)
+    def _judge_expression(self, parsed: Expression, reading: Reading, values: np.ndarray | None = None) -> Verdict:
+        """Judge a parsed answer: by its values, where ``_read_directly`` found them, or by evaluating its tree."""
+        if values is not None:
+            # read_directly read the answer in the part's form, and the band has not accepted these values.
             shape = values.shape[1:]
-            band = self.reference_band
-            if band is not None and shape == self.reference.shape and band.contains(values):
-                return Verdict("correct", 1.0, "Correct.", reading)
-        except ExpressionError as error:
-            message = error.message
-            if error.position is not None:
-                message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
-            return Verdict("invalid", 0.0, message, reading)
-        finally:
-            restore_float_errors(token)
+        else:
+            if self.part.form == "exact":
+                message = exact_form_message(parsed)
+                if message is not None:
+                    return Verdict("invalid", 0.0, message, reading)
+            # One error state for the evaluation and the fast comparison, set without np.errstate (see numeric).
+            token = ignore_float_errors()
+            try:
+                values = self._evaluate(parsed.tree, self.points.values, self.points.count)
+                shape = values.shape[1:]
+                band = self.reference_band
+                if band is not None and shape == self.reference.shape and band.contains(values):
+                    return Verdict("correct", 1.0, "Correct.", reading)
+            except ExpressionError as error:
+                message = error.message
+                if error.position is not None:
+                    message = f"{message}\n{caret_excerpt(parsed.text, error.position)}"
+                return Verdict("invalid", 0.0, message, reading)
+            finally:
+                restore_float_errors(token)
         budget = PreciseBudget()
         if shape == self.reference.shape:
             comparison = self._compare(parsed.tree, values, self.reference, budget)

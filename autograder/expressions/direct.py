@@ -39,16 +39,23 @@ from autograder.expressions.fastparse import (
     _NUMBER,
     _OPEN,
     _PLUS,
+    _POSTFIX,
     _POWER,
     _PRODUCT_GOES_ON,
     _ROOT,
     _ROOT_OPERANDS,
+    _TERM_END,
     _TIMES,
     _VARIABLE,
     FastParse,
     literal_value,
 )
-from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, literal_plain_size, sized_power_passes
+from autograder.expressions.limits import (
+    BOUNDED_FUNCTIONS,
+    Limits,
+    literal_plain_size,
+    sized_power_passes,
+)
 from autograder.expressions.numeric import UNARY_FUNCTIONS, align_operands
 from autograder.expressions.printers import LATEX_FUNCTIONS, latex_name, latex_number
 
@@ -174,7 +181,11 @@ class _Reader:
 
     def read_product(self) -> _Reading:
         codes = self.codes
-        first = self.read_signed()
+        code = codes[self.index]
+        if code == _VARIABLE and codes[self.index + 1] in _TERM_END:
+            # A term of one variable, the most common one, is read here without read_signed.
+            return self.read_variable()
+        first = self.read_power() if code not in _ADDITIVE else self.read_signed()
         code = codes[self.index]
         if code not in _PRODUCT_GOES_ON:
             if code == _NUMBER:
@@ -216,10 +227,17 @@ class _Reader:
                 if codes[self.index] in _NO_OPERAND:
                     raise _STOP
                 divides = code == _DIVIDE
-                factor = self.read_signed()
+                following = codes[self.index]
+                if following == _VARIABLE and codes[self.index + 1] not in _POSTFIX:
+                    factor = self.read_variable()
+                else:
+                    factor = self.read_signed() if following in _ADDITIVE else self.read_power()
             elif code in _IMPLICIT:
                 divides = False
-                factor = self.read_power()
+                if code == _VARIABLE and codes[self.index + 1] not in _POSTFIX:
+                    factor = self.read_variable()
+                else:
+                    factor = self.read_power()
             elif code == _NUMBER:
                 raise _STOP
             else:
@@ -236,6 +254,14 @@ class _Reader:
         if bottom:
             latex = r"\frac{" + latex + "}{" + _joined_factors(bottom) + "}"
         return result, "".join(texts), latex, _PRODUCT_READ
+
+    def read_variable(self) -> _Reading:
+        """Read a variable that no factorial or power follows."""
+        index = self.index
+        self.index = index + 1
+        self.variable_count += 1
+        name: str = self.values[index]  # type: ignore[assignment]
+        return self.env[name], name, latex_name(name), _VARIABLE_READ
 
     def read_signed(self) -> _Reading:
         codes = self.codes

@@ -19,9 +19,13 @@ import math
 import operator
 import re
 from fractions import Fraction
-from typing import Any
 
-from autograder.expressions.limits import BOUNDED_FUNCTIONS, Limits, literal_plain_size, power_passes_size_check
+from autograder.expressions.limits import (
+    BOUNDED_FUNCTIONS,
+    Limits,
+    literal_plain_size,
+    power_passes_size_check,
+)
 from autograder.expressions.names import FUNCTIONS, NameTable
 from autograder.expressions.nodes import (
     Call,
@@ -36,7 +40,12 @@ from autograder.expressions.nodes import (
     Sum,
     Variable,
 )
-from autograder.expressions.tokens import GREEK_LETTERS, SQUARE_ROOT, normalize_scripts, replace_one_for_one
+from autograder.expressions.tokens import (
+    GREEK_LETTERS,
+    SQUARE_ROOT,
+    normalize_scripts,
+    replace_one_for_one,
+)
 
 # One token per match, after a run of ASCII spaces: a number, or a word that
 # the token table looks up whole (a name with an optional well-formed

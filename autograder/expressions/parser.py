@@ -50,7 +50,11 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 
-from autograder.expressions.failures import ExpressionError, ExpressionFailure, failure_at
+from autograder.expressions.failures import (
+    ExpressionError,
+    ExpressionFailure,
+    failure_at,
+)
 from autograder.expressions.fastparse import (
     FastParse,
     fast_lex,
@@ -80,7 +84,13 @@ from autograder.expressions.nodes import (
     decimal_literals,
     variables_in,
 )
-from autograder.expressions.tokens import SQUARE_ROOT, Kind, Token, number_value, tokenize
+from autograder.expressions.tokens import (
+    SQUARE_ROOT,
+    Kind,
+    Token,
+    number_value,
+    tokenize,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from autograder.expressions import ExpressionFailure, Limits, NameTable, parse
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.fastparse import fast_parse
-from autograder.expressions.limits import BOUNDED_FUNCTIONS, DEFAULT_LIMITS, _fold, check_sizes
+from autograder.expressions.limits import (
+    BOUNDED_FUNCTIONS,
+    DEFAULT_LIMITS,
+    _fold,
+    check_sizes,
+)
 from autograder.expressions.nodes import Node
 from autograder.expressions.parser import Expression, _Parser
 from autograder.expressions.tokens import tokenize
