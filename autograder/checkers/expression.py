@@ -337,7 +337,9 @@ class ExpressionChecker(Checker):
         """Read an answer without a tree (see direct.py), or return None where it must be parsed.
 
         Returns its values, its reading and whether the reference's band
-        accepts the values, which makes the answer correct.
+        accepts the values, which makes the answer correct. The values are
+        those of ``numeric.evaluate_unguarded``, unless the band accepts a
+        constant answer: then they are one numpy scalar.
         """
         token = ignore_float_errors()
         try:
@@ -351,7 +353,14 @@ class ExpressionChecker(Checker):
             if read is None:
                 return None
             values, reading_text, reading_latex = read
-            accepted = values.shape[1:] == self.reference.shape and self.reference_band.contains(values)  # type: ignore[union-attr]
+            band: Band = self.reference_band  # type: ignore[assignment]
+            if values.ndim == 0:
+                # A constant answer: one comparison where the reference is constant too.
+                accepted = not self.reference.shape and band.contains_scalar(values, self.points.count)
+                if not accepted:
+                    values = np.full(self.points.count, values, dtype=float)
+            else:
+                accepted = values.shape[1:] == self.reference.shape and band.contains(values)
         finally:
             restore_float_errors(token)
         return values, Reading(reading_text, reading_latex), accepted

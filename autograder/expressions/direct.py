@@ -59,8 +59,8 @@ from autograder.expressions.limits import (
 from autograder.expressions.numeric import UNARY_FUNCTIONS, align_operands
 from autograder.expressions.printers import LATEX_FUNCTIONS, latex_name, latex_number
 
-# What each reading stands for: the type of the node that the tree would have
-# there. The printers' bracket rules depend on it, and a call of sqrt or abs
+# Kinds of reading, one per type of the node that the tree would have there.
+# The printers' bracket rules depend on the kind, and a call of sqrt or abs
 # has its own kind because its LaTeX encloses the argument.
 _NUMBER_READ = 0
 _VARIABLE_READ = 1
@@ -78,7 +78,7 @@ _PLAIN_BASES = frozenset((_NUMBER_READ, _VARIABLE_READ, _CONSTANT_READ, _CALL_RE
 _PLAIN_EXPONENTS = _PLAIN_BASES | {_POWER_READ}
 
 # A reading: the values (a numpy scalar for a constant, else an array over the
-# points), the plain text, the LaTeX and what it stands for.
+# points), the plain text, the LaTeX and the kind.
 _Reading = tuple[Any, str, str, int]
 
 
@@ -93,6 +93,9 @@ def read_directly(
     lexed: FastParse, env: Mapping[str, np.ndarray], count: int, *, allow_decimals: bool, align_shapes: bool
 ) -> tuple[np.ndarray, str, str] | None:
     """Return the values of an answer at ``count`` points, its plain text and its LaTeX, or None.
+
+    The values of a constant answer are one numpy scalar, which
+    ``numeric.evaluate_unguarded`` spreads over the points with ``np.full``.
 
     ``lexed`` comes from ``fastparse.fast_lex`` and is left as it was, so
     it can still be parsed. Every array of ``env`` must be a float64 array
@@ -109,8 +112,6 @@ def read_directly(
         return None
     if reader.codes[reader.index] != _END or reader.plain_size > lexed.limits.max_plain_size:
         return None
-    if values.ndim == 0:
-        values = np.full(count, values, dtype=float)
     return values, text, latex
 
 

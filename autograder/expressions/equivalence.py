@@ -173,6 +173,19 @@ class Band:
     rows: np.ndarray | None
     reference: np.ndarray
     allowed: np.ndarray
+    # The target's value and allowed difference where the target is a scalar
+    # defined at every point with the same value there, as a constant is.
+    constant: tuple[float, float] | None = None
+
+    def contains_scalar(self, value: np.floating, count: int) -> bool:
+        """Tell whether ``value`` at each of the ``count`` points is within the band, as ``contains`` tells for that array.
+
+        A band with ``constant`` compares the one value once. Call it as ``contains``.
+        """
+        if self.constant is not None:
+            reference, allowed = self.constant
+            return bool(abs(value - reference) <= allowed)
+        return bool(self.contains(np.full(count, value, dtype=float)))
 
     def contains(self, values: np.ndarray) -> bool:
         """Tell whether every entry of ``values`` is finite and within the tolerance of the target.
@@ -210,7 +223,10 @@ def build_band(target: Target, tolerance: Tolerance) -> Band | None:
         allowed = np.maximum(tolerance.rtol * np.abs(reference), tolerance.atol)
     if not np.isfinite(allowed).all():
         return None
-    return Band(rows, reference, allowed)
+    constant = None
+    if rows is None and reference.ndim == 1 and (reference == reference[0]).all() and (allowed == allowed[0]).all():
+        constant = (float(reference[0]), float(allowed[0]))
+    return Band(rows, reference, allowed, constant)
 
 
 @dataclass(frozen=True)

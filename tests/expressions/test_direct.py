@@ -93,6 +93,9 @@ def assert_same_as_tree(
     if not allow_decimals:
         assert exact_form_message(parsed) is None
     values, reading_text, reading_latex = result
+    if values.ndim == 0:
+        # A constant answer's one value, which evaluation spreads over the points.
+        values = np.full(len(POINTS), values, dtype=float)
     assert (reading_text, reading_latex) == to_text_and_latex(parsed.tree)
     token = ignore_float_errors()
     try:

@@ -17,6 +17,7 @@ from autograder.expressions.equivalence import (
     PreciseBudget,
     Target,
     Tolerance,
+    build_band,
     build_target,
     compare,
     confirmation_digits,
@@ -119,6 +120,34 @@ def test_build_target_repairs_overflow() -> None:
     target = build_target(tree, raw, points)
     assert target.defined.tolist() == [True, True]
     assert target.values[1] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.pi, np.pi * (1 + 1e-7), np.pi * (1 + 1e-5), -np.pi, 0.0, np.nan, np.inf, -np.inf, 1e308, 5e-324],
+)
+@pytest.mark.parametrize("tolerance", [DEFAULT_TOLERANCE, Tolerance(rtol=0.0, atol=0.0), Tolerance(rtol=1e-3, atol=1e-12)])
+def test_band_compares_constant_once(value: float, tolerance: Tolerance) -> None:
+    # A constant reference keeps its one value and allowed difference, and the scalar test agrees with the array test.
+    points = SamplePoints(5, {})
+    tree = tree_of("pi", NameTable(()))
+    band = build_band(build_target(tree, evaluate(tree, {}, 5), points), tolerance)
+    assert band is not None
+    assert band.constant is not None
+    scalar = np.float64(value)
+    with np.errstate(all="ignore"):
+        assert band.contains_scalar(scalar, 5) == band.contains(np.full(5, scalar))
+
+
+def test_band_of_varying_reference_has_no_constant() -> None:
+    points = SamplePoints(3, {"x": np.array([1.0, 2.0, 3.0])})
+    tree = tree_of("x", NameTable(("x",)))
+    band = build_band(build_target(tree, evaluate(tree, points.values, 3), points), DEFAULT_TOLERANCE)
+    assert band is not None
+    assert band.constant is None
+    with np.errstate(all="ignore"):
+        assert band.contains_scalar(np.float64(2.0), 3) is False
+        assert band.contains_scalar(np.float64(2.0), 3) == band.contains(np.full(3, 2.0))
 
 
 def test_target_defined_mask_for_vectors() -> None:
