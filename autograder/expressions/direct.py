@@ -356,6 +356,9 @@ class _Reader:
                 if not self.allow_decimals:
                     raise _STOP
                 self.plain_size += literal_plain_size(text)
+                if self.plain_size > self.limits.max_plain_size:
+                    # Beyond the bound the literal may exceed the largest float, as 1000000000e300 does.
+                    raise _STOP
                 value = Fraction(text)
                 latex = latex_number(text)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -81,9 +82,10 @@ class Limits:
         smallest, and each such sum uses up at least one literal. So every
         folded value of a plain tree is 0, NaN (from 1/0 or a value outside a
         function's domain), or between 10^-size
-        and 10^size, and 8 digits of margin keep it below ``max_magnitude``.
+        and 10^size, and 8 digits of margin keep it below ``max_magnitude``
+        and below the largest float, beyond which the fold overflows to inf.
         """
-        return math.log10(self.max_magnitude) - 8.0
+        return math.log10(min(self.max_magnitude, sys.float_info.max)) - 8.0
 
 
 DEFAULT_LIMITS = Limits()

@@ -183,11 +183,11 @@ class _Parser:
         self.limits = limits
         self.index = 0
         # What ``parse`` needs to skip ``check_sizes`` (see ``Limits.max_plain_size``):
-        # whether the tree has a factorial, a literal in scientific notation,
-        # a call without a variable in its arguments or a power that
-        # ``power_passes_size_check`` does not accept, and the sum over its
-        # literals and constants of their length plus 20. The counts of
-        # variables and powers show what a call or a power contains.
+        # whether the tree has a factorial, a call without a variable in its
+        # arguments or a power that ``power_passes_size_check`` does not
+        # accept, and the sum over its literals and constants of their plain
+        # sizes (``literal_plain_size``, 21 for ``e`` and ``pi``). The counts
+        # of variables and powers show what a call or a power contains.
         self.needs_size_check = False
         self.plain_size = 0
         self.variable_count = 0

@@ -114,6 +114,16 @@ def test_plain_trees_over_size_still_checked(text: str, fragment: str) -> None:
     assert fragment in result.message
 
 
+@pytest.mark.parametrize("magnitude", [math.inf, 1e400])
+def test_magnitude_beyond_floats_still_checks_plain_trees(magnitude: float) -> None:
+    # The fold overflows to inf above the largest float, so the plain-size bound stays below it.
+    limits = Limits(max_magnitude=magnitude)
+    assert limits.max_plain_size < 301
+    assert isinstance(parse("1e300*1e300", NAMES, limits), ExpressionFailure)
+    six_long_literals = " * ".join(["1" + "0" * 59] * 6)
+    assert isinstance(parse(six_long_literals, NAMES, limits), ExpressionFailure)
+
+
 def test_small_max_magnitude_checks_plain_trees() -> None:
     limits = Limits(max_magnitude=1e10)
     assert limits.max_plain_size < 21
