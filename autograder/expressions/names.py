@@ -199,7 +199,10 @@ class NameTable:
         reordered = _reordered_subscript(key, known)
         if reordered is not None:
             return f"'{reordered}'"
-        close = difflib.get_close_matches(key, self._spellings_of_similar_length(len(key)), n=1, cutoff=_SUGGESTION_CUTOFF)
+        # A spelling that shares no character with the key has a similarity of 0.
+        letters = set(key)
+        candidates = [spelling for spelling in self._spellings_of_similar_length(len(key)) if not letters.isdisjoint(spelling)]
+        close = difflib.get_close_matches(key, candidates, n=1, cutoff=_SUGGESTION_CUTOFF)
         if close:
             match = close[0]
             return f"'{known.get(match, match)}'"
@@ -277,7 +280,10 @@ def _call_without_brackets(key: str, known: Mapping[str, str]) -> str | None:
     misread the first.
     """
     for function in _FUNCTIONS_LONGEST_FIRST:
-        if not key.endswith(function) or len(key) == len(function):
+        if len(function) >= len(key):
+            # Only a function shorter than the key leaves a name before it.
+            continue
+        if not key.endswith(function):
             continue
         head = key[: -len(function)]
         pieces = [known[head]] if head in known else NameTable._split_into_names(head, known)
