@@ -39,7 +39,6 @@ from autograder.expressions.fastparse import (
     _NUMBER,
     _OPEN,
     _PLUS,
-    _POSTFIX,
     _POWER,
     _PRODUCT_GOES_ON,
     _ROOT,
@@ -72,6 +71,8 @@ _PRODUCT_READ = 6
 _NEGATE_READ = 7
 _POWER_READ = 8
 
+# Tokens that read_atom reads alone, so one that no power follows needs no read_power.
+_SIMPLE_ATOMS = frozenset((_NUMBER, _VARIABLE, _CONSTANT))
 _SUM_OR_NEGATE = frozenset((_SUM_READ, _NEGATE_READ))
 _SUM_OR_PRODUCT = frozenset((_SUM_READ, _PRODUCT_READ))
 _PLAIN_BASES = frozenset((_NUMBER_READ, _VARIABLE_READ, _CONSTANT_READ, _CALL_READ, _ENCLOSING_CALL_READ))
@@ -183,10 +184,16 @@ class _Reader:
     def read_product(self) -> _Reading:
         codes = self.codes
         code = codes[self.index]
-        if code == _VARIABLE and codes[self.index + 1] in _TERM_END:
-            # A term of one variable, the most common one, is read here without read_signed.
-            return self.read_variable()
-        first = self.read_power() if code not in _ADDITIVE else self.read_signed()
+        # A name or number that no power follows, the most common factor, is
+        # read without read_power. A simple atom is never the last token.
+        if code in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
+            if code == _VARIABLE and codes[self.index + 1] in _TERM_END:
+                return self.read_atom()
+            first = self.read_atom()
+        elif code in _ADDITIVE:
+            first = self.read_signed()
+        else:
+            first = self.read_power()
         code = codes[self.index]
         if code not in _PRODUCT_GOES_ON:
             if code == _NUMBER:
@@ -229,14 +236,16 @@ class _Reader:
                     raise _STOP
                 divides = code == _DIVIDE
                 following = codes[self.index]
-                if following == _VARIABLE and codes[self.index + 1] not in _POSTFIX:
-                    factor = self.read_variable()
+                if following in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
+                    factor = self.read_atom()
+                elif following in _ADDITIVE:
+                    factor = self.read_signed()
                 else:
-                    factor = self.read_signed() if following in _ADDITIVE else self.read_power()
+                    factor = self.read_power()
             elif code in _IMPLICIT:
                 divides = False
-                if code == _VARIABLE and codes[self.index + 1] not in _POSTFIX:
-                    factor = self.read_variable()
+                if code in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
+                    factor = self.read_atom()
                 else:
                     factor = self.read_power()
             elif code == _NUMBER:
@@ -255,14 +264,6 @@ class _Reader:
         if bottom:
             latex = r"\frac{" + latex + "}{" + _joined_factors(bottom) + "}"
         return result, "".join(texts), latex, _PRODUCT_READ
-
-    def read_variable(self) -> _Reading:
-        """Read a variable that no factorial or power follows."""
-        index = self.index
-        self.index = index + 1
-        self.variable_count += 1
-        name: str = self.values[index]  # type: ignore[assignment]
-        return self.env[name], name, latex_name(name), _VARIABLE_READ
 
     def read_signed(self) -> _Reading:
         codes = self.codes

@@ -193,11 +193,6 @@ def _lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     parser.values = values
     parser.tokens = tokens
     parser.entries = entries  # type: ignore[assignment]
-    parser.index = 0
-    parser.needs_size_check = False
-    parser.plain_size = 0
-    parser.variable_count = 0
-    parser.power_count = 0
     parser.limits = limits
     return parser
 
@@ -313,12 +308,12 @@ class FastParse:
         "tree",
     )
 
-    # ``fast_lex`` creates it with object.__new__ and sets every slot but
-    # ``starts``, ``ends`` and ``tree``, which saves the __init__ call (about
-    # 0.1 µs per answer). ``parse_tree`` sets the spans from ``tokens``,
-    # ``entries``, the lengths and ``positions``, which maps indices of the
-    # lexed text to the typed text where superscripts or subscripts were
-    # expanded.
+    # ``fast_lex`` creates it with object.__new__ and sets the token slots
+    # and ``limits``, which saves the __init__ call (about 0.1 µs per
+    # answer). ``parse_tree`` sets the rest: the parsing state, and the
+    # spans from ``tokens``, ``entries``, ``typed_length`` and
+    # ``positions``, which maps indices of the lexed text to the typed text
+    # where superscripts or subscripts were expanded.
     codes: list[int]
     values: list[object]
     tokens: list[str]
@@ -341,6 +336,11 @@ class FastParse:
         Call it once, on a parser that ``fast_lex`` returned.
         """
         self._set_spans()
+        self.index = 0
+        self.needs_size_check = False
+        self.plain_size = 0
+        self.variable_count = 0
+        self.power_count = 0
         try:
             tree = self.parse_sum()
         except Bail:
