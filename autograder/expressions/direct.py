@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+# The token codes and code sets are the fast path's own: this module reads the
+# same tokens with the same grammar, so it shares them rather than copying them.
 from autograder.expressions.fastparse import (
     _ADDITIVE,
     _CLOSE,
