@@ -56,7 +56,6 @@ COVERED = st.recursive(
 )
 
 
-
 def read(
     text: str,
     names: NameTable = NAMES,
@@ -65,6 +64,7 @@ def read(
     limits: Limits = DEFAULT_LIMITS,
     shaped: bool = False,
 ):
+    """Lex ``text`` and read it directly at the test points; return the lexed tokens and the reading, or Nones."""
     lexed = fast_lex(text, names, limits)
     if lexed is None:
         return None, None
