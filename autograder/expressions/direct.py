@@ -112,6 +112,8 @@ def read_directly(
     try:
         values, text, latex, _ = reader.read_sum()
     except _Stop:
+        # The shared instance would otherwise keep the frames of every stopped reading in its traceback.
+        _STOP.__traceback__ = None
         return None
     if reader.codes[reader.index] != _END or reader.plain_size > lexed.limits.max_plain_size:
         return None

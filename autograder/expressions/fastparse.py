@@ -121,6 +121,8 @@ class Bail(Exception):
     """Raised inside the fast path where the full parser must decide."""
 
 
+# One instance, raised again and again: building an exception per bail costs
+# more. The handler in parse_tree drops the traceback that each raise leaves.
 _BAIL = Bail()
 
 
@@ -344,6 +346,9 @@ class FastParse:
         try:
             tree = self.parse_sum()
         except Bail:
+            # Each raise of the one shared instance adds its frames to the
+            # instance's traceback, which would keep every bailed parse alive.
+            _BAIL.__traceback__ = None
             return None
         if self.codes[self.index] != _END:
             return None

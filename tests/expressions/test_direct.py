@@ -243,3 +243,12 @@ def test_corpus_verdicts_same_without_direct_reading() -> None:
         assert dataclasses.asdict(direct) == dataclasses.asdict(parsed), case.id
     # Most correct answers of the corpus are read directly.
     assert read_directly_count >= 100
+
+
+def test_stop_keeps_no_frames() -> None:
+    # The reading raises one shared exception, and each raise would add to its traceback.
+    from autograder.expressions import direct
+
+    for _ in range(20):
+        assert read("x +")[1] is None
+    assert direct._STOP.__traceback__ is None

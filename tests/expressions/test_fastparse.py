@@ -171,3 +171,12 @@ def test_literal_value_matches_fraction(literal: str) -> None:
     assert value.numerator == expected.numerator
     assert value.denominator == expected.denominator
     assert hash(value) == hash(expected)
+
+
+def test_bail_keeps_no_frames() -> None:
+    # The fast path raises one shared exception, and each raise would add to its traceback.
+    from autograder.expressions import fastparse
+
+    for _ in range(20):
+        assert fast_parse("2 3", NAMES, DEFAULT_LIMITS) is None
+    assert fastparse._BAIL.__traceback__ is None
