@@ -13,7 +13,7 @@ import numpy as np
 
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.expressions.cache import LRUCache, normalize_answer
-from autograder.expressions.direct import read_directly
+from autograder.expressions.direct import MALFORMED, Malformed, read_directly
 from autograder.expressions.domains import DomainError, SamplePoints, sample
 from autograder.expressions.equivalence import (
     RELIABLE_FACTOR,
@@ -301,6 +301,9 @@ class ExpressionChecker(Checker):
     def _judge_text(self, text: str) -> Verdict:
         lexed = fast_lex(text, self.names, DEFAULT_LIMITS)
         direct = self._read_directly(lexed) if lexed is not None and self._reads_directly else None
+        if direct is MALFORMED:
+            # The fast path would give up too, so the full parser reads the text for its error message.
+            lexed = direct = None
         parsed: Expression | ExpressionFailure | None = None
         if direct is None:
             parsed = parse_lexed(text, lexed, self.names)
@@ -333,8 +336,8 @@ class ExpressionChecker(Checker):
             return verdict
         return _note_decimal_comma(_note_scientific_notation(verdict, text), text)
 
-    def _read_directly(self, lexed: FastParse) -> tuple[np.ndarray, Reading, bool] | None:
-        """Read an answer without a tree (see direct.py), or return None where it must be parsed.
+    def _read_directly(self, lexed: FastParse) -> tuple[np.ndarray, Reading, bool] | Malformed | None:
+        """Read an answer without a tree (see direct.py), or return None or ``MALFORMED`` where it must be parsed.
 
         Returns its values, its reading and whether the reference's band
         accepts the values, which makes the answer correct. The values are
@@ -350,9 +353,9 @@ class ExpressionChecker(Checker):
                 allow_decimals=self.part.form != "exact",
                 align_shapes=self._evaluate is not evaluate_scalar_variables,
             )
-            if read is None:
-                return None
-            values, reading_text, reading_latex = read
+            if read is None or read is MALFORMED:
+                return read
+            values, reading_text, reading_latex = read  # type: ignore[misc]
             band: Band = self.reference_band  # type: ignore[assignment]
             if values.ndim == 0:
                 # A constant answer: one comparison where the reference is constant too.

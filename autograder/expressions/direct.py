@@ -35,6 +35,7 @@ from autograder.expressions.fastparse import (
     _CONSTANT,
     _DIVIDE,
     _END,
+    _FACTORIAL,
     _FUNCTION,
     _IMPLICIT,
     _NO_OPERAND,
@@ -89,13 +90,37 @@ class _Stop(Exception):
     """Raised where the caller must parse the text as usual."""
 
 
+# Raised where the fast path's grammar does not cover the text, as at a
+# factorial or an answer that needs the size check. One instance each,
+# raised again and again.
 _STOP = _Stop()
+# Raised where the text breaks the grammar, as ``x +`` or ``2 3`` do, so that
+# ``FastParse.parse_tree`` would give up too. Only the full parser's error
+# message is left. The fast path reads factorials and the direct reading
+# does not, so a text with a factorial is never called malformed.
+_MALFORMED = _Stop()
+
+
+class Malformed:
+    """What ``read_directly`` returns for text that breaks the fast path's grammar."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MALFORMED"
+
+
+MALFORMED = Malformed()
 
 
 def read_directly(
     lexed: FastParse, env: Mapping[str, np.ndarray], count: int, *, allow_decimals: bool, align_shapes: bool
-) -> tuple[np.ndarray, str, str] | None:
-    """Return the values of an answer at ``count`` points, its plain text and its LaTeX, or None.
+) -> tuple[np.ndarray, str, str] | Malformed | None:
+    """Return the values of an answer at ``count`` points, its plain text and its LaTeX.
+
+    Returns ``MALFORMED`` where the text breaks the fast path's grammar, so
+    that ``FastParse.parse_tree`` would give up too, and None where the
+    parser must read it for another reason.
 
     The values of a constant answer are one numpy scalar, which
     ``numeric.evaluate_unguarded`` spreads over the points with ``np.full``.
@@ -109,13 +134,17 @@ def read_directly(
     ``numeric.ignore_float_errors``.
     """
     reader = _Reader(lexed, env, allow_decimals, count if align_shapes else 0)
+    codes = reader.codes
     try:
         values, text, latex, _ = reader.read_sum()
-    except _Stop:
+    except _Stop as stop:
         # The shared instance would otherwise keep the frames of every stopped reading in its traceback.
-        _STOP.__traceback__ = None
-        return None
-    if reader.codes[reader.index] != _END or reader.plain_size > lexed.limits.max_plain_size:
+        stop.__traceback__ = None
+        return MALFORMED if stop is _MALFORMED and _FACTORIAL not in codes else None
+    if codes[reader.index] != _END:
+        # A bracket, comma or factorial after a whole expression.
+        return MALFORMED if _FACTORIAL not in codes else None
+    if reader.plain_size > lexed.limits.max_plain_size:
         return None
     return values, text, latex
 
@@ -164,7 +193,7 @@ class _Reader:
         while code in _ADDITIVE:
             self.index += 1
             if codes[self.index] in _NO_OPERAND:
-                raise _STOP
+                raise _MALFORMED
             values, text, latex, kind = self.read_product()
             if self.align_count:
                 total, values = self.align(total, values)
@@ -201,7 +230,7 @@ class _Reader:
         code = codes[self.index]
         if code not in _PRODUCT_GOES_ON:
             if code == _NUMBER:
-                raise _STOP
+                raise _MALFORMED
             return first
         result = first[0]
         texts: list[str] = []
@@ -237,7 +266,7 @@ class _Reader:
             if code == _TIMES or code == _DIVIDE:
                 self.index += 1
                 if codes[self.index] in _NO_OPERAND:
-                    raise _STOP
+                    raise _MALFORMED
                 divides = code == _DIVIDE
                 following = codes[self.index]
                 if following in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
@@ -253,7 +282,7 @@ class _Reader:
                 else:
                     factor = self.read_power()
             elif code == _NUMBER:
-                raise _STOP
+                raise _MALFORMED
             else:
                 break
             value = factor[0]
@@ -277,7 +306,7 @@ class _Reader:
             return self.read_power()
         self.index = index + 1
         if codes[index + 1] in _NO_OPERAND:
-            raise _STOP
+            raise _MALFORMED
         operand = self.read_signed()
         if code == _PLUS:
             return operand
@@ -296,7 +325,7 @@ class _Reader:
             return base
         self.index += 1
         if codes[self.index] in _NO_OPERAND:
-            raise _STOP
+            raise _MALFORMED
         size_between = self.plain_size
         variables_between = self.variable_count
         powers_between = self.power_count
@@ -387,14 +416,14 @@ class _Reader:
         if code == _OPEN:
             self.index = index + 1
             if codes[index + 1] == _CLOSE:
-                raise _STOP
+                raise _MALFORMED
             inner = self.read_sum()
             if codes[self.index] != _CLOSE:
-                raise _STOP
+                raise _MALFORMED
             self.index += 1
             return inner
         # A closing bracket, an operator or the end.
-        raise _STOP
+        raise _MALFORMED
 
     def align(self, left: Any, right: Any) -> tuple[Any, Any]:
         aligned = align_operands(left, right, self.align_count)
@@ -410,12 +439,12 @@ class _Reader:
             # The token's value is sqrt's info.
             return self.read_call()
         if following not in _ROOT_OPERANDS:
-            raise _STOP
+            raise _MALFORMED
         self.index = index + 1
         values, text, latex, kind = self.read_power()
         # A power here is ambiguous (√x^2), and a factorial (√x!) stops the reading when it reaches the '!'.
         if kind == _POWER_READ:
-            raise _STOP
+            raise _MALFORMED
         return np.sqrt(values), "sqrt(" + text + ")", r"\sqrt{" + latex + "}", _ENCLOSING_CALL_READ
 
     def read_call(self) -> _Reading:
@@ -424,8 +453,10 @@ class _Reader:
         info = self.values[index]
         function: str = info.name  # type: ignore[attr-defined]
         # A function takes its argument in brackets, which may not be empty.
-        if codes[index + 1] != _OPEN or codes[index + 2] == _CLOSE or function == "factorial":
+        if function == "factorial":
             raise _STOP
+        if codes[index + 1] != _OPEN or codes[index + 2] == _CLOSE:
+            raise _MALFORMED
         variables_before = self.variable_count
         self.index = index + 2
         argument = self.read_sum()
@@ -433,12 +464,12 @@ class _Reader:
         if codes[self.index] == _COMMA:
             self.index += 1
             if codes[self.index] in _NO_OPERAND:
-                raise _STOP
+                raise _MALFORMED
             second = self.read_sum()
         if codes[self.index] != _CLOSE:
-            raise _STOP
+            raise _MALFORMED
         if not info.min_args <= (1 if second is None else 2) <= info.max_args:  # type: ignore[attr-defined]
-            raise _STOP
+            raise _MALFORMED
         if self.variable_count == variables_before and function not in BOUNDED_FUNCTIONS:
             raise _STOP
         self.index += 1
@@ -446,7 +477,7 @@ class _Reader:
         values, text, latex, _ = argument
         if second is not None:
             if function != "log":
-                raise _STOP
+                raise _MALFORMED
             base_values, base_text, base_latex, _ = second
             if self.align_count:
                 values, base_values = self.align(values, base_values)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import Limits, NameTable
-from autograder.expressions.direct import read_directly
+from autograder.expressions.direct import MALFORMED, read_directly
 from autograder.expressions.fastparse import fast_lex, fast_parse
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
@@ -86,6 +86,10 @@ def assert_same_as_tree(
 ) -> bool:
     """Check a direct reading against parse, print and evaluate, and return whether there was one."""
     lexed, result = read(text, names, allow_decimals=allow_decimals, limits=limits, shaped=shaped)
+    if result is MALFORMED:
+        # The fast tree parser must give up on it too, since the checker then skips it.
+        assert fast_parse(text, names, limits) is None
+        return False
     if result is None:
         return False
     parsed = parse(text, names, limits)
@@ -147,6 +151,19 @@ def test_reads_common_answers(text: str) -> None:
     ],
 )
 def test_leaves_other_answers_to_the_parser(text: str) -> None:
+    assert read(text)[1] in (None, MALFORMED)
+    assert not assert_same_as_tree(text)
+
+
+@pytest.mark.parametrize("text", ["x +", "2 3", "(x", "x)", "sin()", "sin x", "log(x, 2, 3)", "x, y", "()", "√+x", "√x^2"])
+def test_calls_broken_grammar_malformed(text: str) -> None:
+    assert read(text)[1] is MALFORMED
+    assert fast_parse(text, NAMES, DEFAULT_LIMITS) is None
+
+
+@pytest.mark.parametrize("text", ["x!", "(x!)", "(x! + 1", "x! +", "2^3", "e^41", "x^0.5", "sin(pi)"])
+def test_uncovered_answers_not_malformed(text: str) -> None:
+    # A factorial or a size check leaves the text to the fast tree parser, which may read it.
     assert read(text)[1] is None
 
 
@@ -250,5 +267,7 @@ def test_stop_keeps_no_frames() -> None:
     from autograder.expressions import direct
 
     for _ in range(20):
-        assert read("x +")[1] is None
+        assert read("x +")[1] is MALFORMED
+        assert read("x^0.5")[1] is None
+    assert direct._MALFORMED.__traceback__ is None
     assert direct._STOP.__traceback__ is None
