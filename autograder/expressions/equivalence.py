@@ -178,7 +178,7 @@ class Band:
     constant: tuple[float, float] | None = None
 
     def contains_scalar(self, value: np.floating, count: int) -> bool:
-        """Tell whether ``value`` at each of the ``count`` points is within the band, as ``contains`` tells for that array.
+        """Tell whether ``value`` at each of the ``count`` points is within the band, with the result ``contains`` gives for that array.
 
         A band with ``constant`` compares the one value once. Call it as ``contains``.
         """

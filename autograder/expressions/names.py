@@ -100,7 +100,7 @@ _NOT_A_NUMBER: Mapping[str, str] = MappingProxyType(
 )
 
 _LETTERS_AND_DIGITS = re.compile(r"(?P<letters>[A-Za-z]+)(?P<digits>[0-9]+)")
-# How similar, as difflib's ratio, a name must be to one of the part's to be suggested.
+# The least similarity, as difflib's ratio, of a suggested name to the unknown one.
 _SUGGESTION_CUTOFF = 0.6
 
 
