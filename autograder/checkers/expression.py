@@ -111,6 +111,8 @@ class ExpressionChecker(Checker):
         self._reads_directly = self.reference_band is not None and all(
             type(values) is np.ndarray and values.dtype == np.float64 for values in self.points.values.values()
         )
+        self._allows_decimals = part.form != "exact"
+        self._aligns_shapes = self._evaluate is not evaluate_scalar_variables
         self.reference_variables = variables_in(self.reference.tree)
         self.mistakes = tuple(
             self._build_mistake(index, mistake.answer, mistake.feedback)
@@ -312,19 +314,20 @@ class ExpressionChecker(Checker):
             reading_text, reading_latex = to_text_and_latex(parsed.tree)
             reading = Reading(reading_text, reading_latex)
             values = None
+            accepted = False
         else:
             values, reading, accepted = direct
         cached = self._cache_by_reading.get(reading.text)
         if cached is not None:
             return _note_decimal_comma(_note_scientific_notation(cached, text), text)
-        if direct is not None and accepted:
+        if accepted:
             verdict = Verdict("correct", 1.0, "Correct.", reading)
         else:
             if parsed is None:
                 # The tree is needed only now. The parser reads whatever read_directly read, and tests check that.
                 parsed = parse_lexed(text, lexed, self.names)
-                if isinstance(parsed, ExpressionFailure):
-                    return _note_decimal_comma(Verdict.invalid(parsed.message), text)
+            if isinstance(parsed, ExpressionFailure):
+                return _note_decimal_comma(Verdict.invalid(parsed.message), text)
             verdict = self._judge_expression(parsed, reading, values)
         status = verdict.status
         # An invalid verdict's caret line quotes this text, which another
@@ -350,8 +353,8 @@ class ExpressionChecker(Checker):
                 lexed,
                 self.points.values,
                 self.points.count,
-                allow_decimals=self.part.form != "exact",
-                align_shapes=self._evaluate is not evaluate_scalar_variables,
+                allow_decimals=self._allows_decimals,
+                align_shapes=self._aligns_shapes,
             )
             if read is None or read is MALFORMED:
                 return read

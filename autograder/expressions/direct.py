@@ -91,8 +91,8 @@ class _Stop(Exception):
 
 
 # Raised where the fast path's grammar does not cover the text, as at a
-# factorial or an answer that needs the size check. One instance each,
-# raised again and again.
+# factorial or an answer that needs the size check. Both stops are single
+# instances, raised again and again.
 _STOP = _Stop()
 # Raised where the text breaks the grammar, as ``x +`` or ``2 3`` do, so that
 # ``FastParse.parse_tree`` would give up too. Only the full parser's error
@@ -102,7 +102,7 @@ _MALFORMED = _Stop()
 
 
 class Malformed:
-    """What ``read_directly`` returns for text that breaks the fast path's grammar."""
+    """The result of ``read_directly`` for text that breaks the fast path's grammar."""
 
     __slots__ = ()
 

@@ -92,15 +92,18 @@ def assert_same_as_tree(
         return False
     if result is None:
         return False
+
     parsed = parse(text, names, limits)
     assert isinstance(parsed, Expression), f"read directly, but parsing gives {parsed}"
     if not allow_decimals:
         assert exact_form_message(parsed) is None
+
     values, reading_text, reading_latex = result
     if values.ndim == 0:
         # A constant answer's one value, which evaluation spreads over the points.
         values = np.full(len(POINTS), values, dtype=float)
     assert (reading_text, reading_latex) == to_text_and_latex(parsed.tree)
+
     token = ignore_float_errors()
     try:
         if shaped:
@@ -112,10 +115,12 @@ def assert_same_as_tree(
     assert values.shape == expected.shape
     assert values.dtype == expected.dtype
     np.testing.assert_array_equal(values, expected)
+
     # The reading leaves the tokens as they were, so they still parse to the same tree.
     assert lexed is not None
     reparsed = lexed.parse_tree()
-    assert reparsed is not None and structure(reparsed.tree) == structure(parsed.tree)
+    assert reparsed is not None
+    assert structure(reparsed.tree) == structure(parsed.tree)
     return True
 
 
