@@ -432,6 +432,9 @@ def confirmation_digits(scale: int, target_value: Any, tolerance: Tolerance) -> 
 
     allowed = max(tolerance.rtol * abs(target_value), tolerance.atol)
     if not allowed > 0:
+        # NOTE: with rtol and atol both 0 the point stays unsettled, so a wrong
+        # decimal close to the target (1.6094379124341 for log(5)) ends as
+        # "error" rather than incorrect once SymPy cannot prove it equal.
         return MAX_CONFIRMATION_DIGITS + 1
     # mag gives m with 2^(m-1) <= allowed < 2^m, which no float can hold near the size limit.
     allowed_exponent = math.floor((mpmath.mag(allowed) - 1) * math.log10(2))
