@@ -25,9 +25,13 @@ class ExpressionFailure:
     position: int | None = None
     reason: str = ""
 
-    def __post_init__(self) -> None:
-        if not self.reason:
-            object.__setattr__(self, "reason", self.message)
+    # Every invalid answer builds one, so the fields are written straight into
+    # the instance dict, at half the cost of the frozen dataclass's __init__.
+    def __init__(self, message: str, position: int | None = None, reason: str = "") -> None:
+        fields = self.__dict__
+        fields["message"] = message
+        fields["position"] = position
+        fields["reason"] = reason or message
 
 
 class ExpressionError(Exception):
@@ -46,7 +50,12 @@ def caret_excerpt(text: str, position: int) -> str:
     Control characters and line breaks are shown as spaces, so the caret stays
     aligned. A position at ``len(text)`` points just past the end.
     """
-    position = max(0, min(position, len(text)))
+    length = len(text)
+    if length <= _EXCERPT_RADIUS and text.isascii() and text.isprintable():
+        # The usual short answer: shown whole, one column per character.
+        column = position if 0 <= position <= length else max(0, min(position, length))
+        return "    " + text + "\n    " + " " * column + "^"
+    position = max(0, min(position, length))
     start = max(0, position - _EXCERPT_RADIUS)
     end = min(len(text), position + _EXCERPT_RADIUS)
     prefix = "..." if start > 0 else ""

@@ -202,6 +202,9 @@ class NameTable:
         # A spelling that shares no character with the key has a similarity of 0.
         letters = set(key)
         candidates = [spelling for spelling in self._spellings_of_similar_length(len(key)) if not letters.isdisjoint(spelling)]
+        if not candidates:
+            # get_close_matches would prepare a matcher for the key and find nothing.
+            return None
         close = difflib.get_close_matches(key, candidates, n=1, cutoff=_SUGGESTION_CUTOFF)
         if close:
             match = close[0]
@@ -265,8 +268,10 @@ class NameTable:
         return result
 
 
-# Longest first, so that ``xasin`` reads as x*asin even where a part declares a.
-_FUNCTIONS_LONGEST_FIRST = tuple(sorted(FUNCTIONS, key=len, reverse=True))
+# The lengths of the function names, longest first, so that ``xasin`` reads
+# as x*asin even where a part declares a.
+_FUNCTION_LENGTHS = tuple(sorted({len(function) for function in FUNCTIONS}, reverse=True))
+_FUNCTION_NAMES = frozenset(FUNCTIONS)
 # log2 or log10 typed as one name, for a logarithm to that base.
 _LOG_WITH_BASE = re.compile(r"(?:log|ln)(?P<base>[0-9]+)")
 
@@ -279,13 +284,15 @@ def _call_without_brackets(key: str, known: Mapping[str, str]) -> str | None:
     ``log2(8)`` or ``ln5``, gets no suggestion here, because ``log(2)`` would
     misread the first.
     """
-    for function in _FUNCTIONS_LONGEST_FIRST:
-        if len(function) >= len(key):
+    for length in _FUNCTION_LENGTHS:
+        if length >= len(key):
             # Only a function shorter than the key leaves a name before it.
             continue
-        if not key.endswith(function):
+        # At most one function of each length ends the key: the key's last ``length`` characters.
+        function = key[-length:]
+        if function not in _FUNCTION_NAMES:
             continue
-        head = key[: -len(function)]
+        head = key[:-length]
         pieces = [known[head]] if head in known else NameTable._split_into_names(head, known)
         if pieces:
             return "*".join([*pieces, function])

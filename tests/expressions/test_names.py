@@ -54,9 +54,15 @@ def test_undeclared_names_unknown(key: str) -> None:
         (("x",), "log2", "'log(…, 2)', the logarithm to base 2"),
         ((), "log10", "'log(…, 10)', the logarithm to base 10"),
         (("x", "a"), "xasin", "'x*asin'"),
+        # The longest function that ends the name wins: arcsinh, not sinh after 'xarc'.
+        (("x", "a", "r", "c"), "xarcsinh", "'x*arcsinh'"),
+        (("y",), "ysec", "'y*sec'"),
+        # Nothing close enough to suggest.
+        (("x",), "zq", None),
+        (("x",), "q", None),
     ],
 )
-def test_suggestions(declared: tuple[str, ...], key: str, suggestion: str) -> None:
+def test_suggestions(declared: tuple[str, ...], key: str, suggestion: str | None) -> None:
     assert NameTable(declared).suggest(key) == suggestion
 
 
