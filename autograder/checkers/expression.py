@@ -68,6 +68,7 @@ TRIVIAL_CONSTANTS = (0, 1)
 # takes about 540 bytes (measured with tracemalloc), so both caches together
 # hold about 1 MB per part.
 CACHE_CAPACITY = 1024
+_MAX_LENGTH = DEFAULT_LIMITS.max_length
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,10 @@ class ExpressionChecker(Checker):
         )
         self._allows_decimals = part.form != "exact"
         self._aligns_shapes = self._evaluate is not evaluate_scalar_variables
+        # Copied out of the points and the reference: every answer reads them.
+        self._point_values = self.points.values
+        self._point_count = self.points.count
+        self._reference_shape = self.reference.shape
         self.reference_variables = variables_in(self.reference.tree)
         self.mistakes = tuple(
             self._build_mistake(index, mistake.answer, mistake.feedback)
@@ -278,16 +283,19 @@ class ExpressionChecker(Checker):
         return description
 
     def judge(self, answer: Answer) -> Verdict:
-        text = None if isinstance(answer.value, (list, tuple, dict)) else answer.as_text
-        if text is None:
-            if answer.value is None:
-                return Verdict.missing()
-            kind = "a list" if isinstance(answer.value, (list, tuple)) else "not a single expression"
-            return Verdict.invalid(
-                f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
-                "Type it on one line, in quotes if it starts with '[' or '{'."
-            )
-        if len(text) > DEFAULT_LIMITS.max_length:
+        text = answer.text
+        if text is None or isinstance(answer.value, (list, tuple, dict)):
+            # Typed text is the usual answer; anything else is read here as as_text reads it.
+            text = None if isinstance(answer.value, (list, tuple, dict)) else answer.as_text
+            if text is None:
+                if answer.value is None:
+                    return Verdict.missing()
+                kind = "a list" if isinstance(answer.value, (list, tuple)) else "not a single expression"
+                return Verdict.invalid(
+                    f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
+                    "Type it on one line, in quotes if it starts with '[' or '{'."
+                )
+        if len(text) > _MAX_LENGTH:
             # Rejected without caching: keys of that size would let one student fill memory.
             return self._judge_text(text)
         key = normalize_answer(text)
@@ -297,7 +305,7 @@ class ExpressionChecker(Checker):
         if cached is not None:
             return cached
         verdict = self._judge_text(text)
-        self._cache.put(key, verdict)
+        self._cache.add(key, verdict)
         return verdict
 
     def _judge_text(self, text: str) -> Verdict:
@@ -333,7 +341,7 @@ class ExpressionChecker(Checker):
         # An invalid verdict's caret line quotes this text, which another
         # spelling of the same reading would not match.
         if status != "invalid":
-            self._cache_by_reading.put(reading.text, verdict)
+            self._cache_by_reading.add(reading.text, verdict)
         if status != "incorrect":
             # Only an incorrect verdict gets the notes on scientific notation and decimal commas, so most skip the calls.
             return verdict
@@ -350,23 +358,20 @@ class ExpressionChecker(Checker):
         token = ignore_float_errors()
         try:
             read = read_directly(
-                lexed,
-                self.points.values,
-                self.points.count,
-                allow_decimals=self._allows_decimals,
-                align_shapes=self._aligns_shapes,
+                lexed, self._point_values, self._point_count, allow_decimals=self._allows_decimals, align_shapes=self._aligns_shapes
             )
-            if read is None or read is MALFORMED:
-                return read
+            if read.__class__ is not tuple:
+                # None or MALFORMED.
+                return read  # type: ignore[return-value]
             values, reading_text, reading_latex = read  # type: ignore[misc]
             band: Band = self.reference_band  # type: ignore[assignment]
             if values.ndim == 0:
                 # A constant answer: one comparison where the reference is constant too.
-                accepted = not self.reference.shape and band.contains_scalar(values, self.points.count)
+                accepted = not self._reference_shape and band.contains_scalar(values, self._point_count)
                 if not accepted:
-                    values = np.full(self.points.count, values, dtype=float)
+                    values = np.full(self._point_count, values, dtype=float)
             else:
-                accepted = values.shape[1:] == self.reference.shape and band.contains(values)
+                accepted = values.shape[1:] == self._reference_shape and band.contains(values)
         finally:
             restore_float_errors(token)
         return values, Reading(reading_text, reading_latex), accepted

@@ -69,5 +69,12 @@ class LRUCache(Generic[Value]):
         if len(self._entries) > self.capacity:
             self._entries.popitem(last=False)
 
+    def add(self, key: str, value: Value) -> None:
+        """Store a value under a key that ``get`` just missed, as ``put`` does, without moving the key."""
+        entries = self._entries
+        entries[key] = value
+        if len(entries) > self.capacity:
+            entries.popitem(last=False)
+
     def __len__(self) -> int:
         return len(self._entries)

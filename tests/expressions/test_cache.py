@@ -54,6 +54,19 @@ def test_eviction_drops_least_recent() -> None:
     assert len(cache) == 2
 
 
+def test_add_after_a_miss_evicts_like_put() -> None:
+    cache: LRUCache[int] = LRUCache(capacity=2)
+    cache.add("a", 1)
+    cache.add("b", 2)
+    assert cache.get("a") == 1
+    assert cache.get("c") is None
+    cache.add("c", 3)
+    assert cache.get("b") is None
+    assert cache.get("a") == 1
+    assert cache.get("c") == 3
+    assert len(cache) == 2
+
+
 def test_hit_and_miss_counts() -> None:
     cache: LRUCache[str] = LRUCache()
     cache.put("x", "verdict")
