@@ -13,7 +13,7 @@ import numpy as np
 
 from autograder.checkers.base import Answer, Checker, PartContext
 from autograder.expressions.cache import LRUCache, normalize_answer
-from autograder.expressions.direct import MALFORMED, Malformed, read_directly
+from autograder.expressions.direct import MALFORMED, DirectReader, Malformed
 from autograder.expressions.domains import DomainError, SamplePoints, sample
 from autograder.expressions.equivalence import (
     RELIABLE_FACTOR,
@@ -112,10 +112,13 @@ class ExpressionChecker(Checker):
         self._reads_directly = self.reference_band is not None and all(
             type(values) is np.ndarray and values.dtype == np.float64 for values in self.points.values.values()
         )
-        self._allows_decimals = part.form != "exact"
-        self._aligns_shapes = self._evaluate is not evaluate_scalar_variables
+        self._direct_reader = DirectReader(
+            self.points.values,
+            self.points.count,
+            allow_decimals=part.form != "exact",
+            align_shapes=self._evaluate is not evaluate_scalar_variables,
+        )
         # Copied out of the points and the reference: every answer reads them.
-        self._point_values = self.points.values
         self._point_count = self.points.count
         self._reference_shape = self.reference.shape
         self.reference_variables = variables_in(self.reference.tree)
@@ -357,9 +360,7 @@ class ExpressionChecker(Checker):
         """
         token = ignore_float_errors()
         try:
-            read = read_directly(
-                lexed, self._point_values, self._point_count, allow_decimals=self._allows_decimals, align_shapes=self._aligns_shapes
-            )
+            read = self._direct_reader.read(lexed)
             if read.__class__ is not tuple:
                 # None or MALFORMED.
                 return read  # type: ignore[return-value]

@@ -1,8 +1,8 @@
 """Common answers read straight to their values and printed forms, without building a tree.
 
 Judging a correct answer needs its values at the sample points and how it
-was read, as plain text and LaTeX, but not its tree. ``read_directly`` walks
-the tokens of ``fastparse.fast_lex`` with the fast path's grammar and
+was read, as plain text and LaTeX, but not its tree. A ``DirectReader``,
+made once per part, walks the tokens of ``fastparse.fast_lex`` with the fast path's grammar and
 computes, in the same pass, what ``printers.to_text_and_latex`` and
 ``numeric.evaluate_unguarded`` give for the tree that
 ``FastParse.parse_tree`` would build. That saves building the nodes and
@@ -116,37 +116,8 @@ MALFORMED = Malformed()
 def read_directly(
     lexed: FastParse, env: Mapping[str, np.ndarray], count: int, *, allow_decimals: bool, align_shapes: bool
 ) -> tuple[np.ndarray, str, str] | Malformed | None:
-    """Return the values of an answer at ``count`` points, its plain text and its LaTeX.
-
-    Returns ``MALFORMED`` where the text breaks the fast path's grammar, so
-    that ``FastParse.parse_tree`` would give up too, and None where the
-    parser must read it for another reason.
-
-    The values of a constant answer are one numpy scalar, which
-    ``numeric.evaluate_unguarded`` spreads over the points with ``np.full``.
-
-    ``lexed`` comes from ``fastparse.fast_lex`` and is left as it was, so
-    it can still be parsed. Every array of ``env`` must be a float64 array
-    of shape ``(count,)``, as ``numeric.evaluate_scalar_variables`` requires,
-    or, with ``align_shapes``, of shape ``(count, *shape)``: operands are then
-    aligned as ``numeric.evaluate_unguarded`` aligns them, and operands of
-    different shapes stop the reading. Call it inside
-    ``numeric.ignore_float_errors``.
-    """
-    reader = _Reader(lexed, env, allow_decimals, count if align_shapes else 0)
-    codes = reader.codes
-    try:
-        values, text, latex, _ = reader.read_sum()
-    except _Stop as stop:
-        # The shared instance would otherwise keep the frames of every stopped reading in its traceback.
-        stop.__traceback__ = None
-        return MALFORMED if stop is _MALFORMED and _FACTORIAL not in codes else None
-    if codes[reader.index] != _END:
-        # A bracket, comma or factorial after a whole expression.
-        return MALFORMED if _FACTORIAL not in codes else None
-    if reader.plain_size > lexed.limits.max_plain_size:
-        return None
-    return values, text, latex
+    """Read one answer with a ``DirectReader`` made for it; see ``DirectReader.read``."""
+    return DirectReader(env, count, allow_decimals=allow_decimals, align_shapes=align_shapes).read(lexed)
 
 
 def _is_one(literal: str) -> bool:
@@ -160,29 +131,67 @@ def _is_one(literal: str) -> bool:
     return whole.lstrip("0") == "1" and not decimals.strip("0")
 
 
-class _Reader:
-    """Recursive descent with the grammar of ``FastParse``, giving a reading per subexpression.
+class DirectReader:
+    """Reads the answers of one part directly: recursive descent with the grammar of ``FastParse``, giving a reading per subexpression.
+
+    It is made once per part, for the part's points, and reads one answer
+    at a time: ``read`` keeps the answer's state in the reader, so it must
+    not be called again before it returns.
 
     It keeps the counts that ``FastParse`` keeps to decide on the size
     check, and stops wherever ``FastParse`` would set ``needs_size_check``.
     """
 
     __slots__ = (
-        "codes", "values", "env", "allow_decimals", "align_count", "limits", "index", "plain_size", "variable_count", "power_count",
+        "variables", "allow_decimals", "align_count", "codes", "values", "limits", "index", "plain_size", "variable_count", "power_count",
     )
 
-    def __init__(self, lexed: FastParse, env: Mapping[str, np.ndarray], allow_decimals: bool, align_count: int) -> None:
-        self.codes = lexed.codes
-        self.values = lexed.values
-        self.env = env
+    def __init__(self, env: Mapping[str, np.ndarray], count: int, *, allow_decimals: bool, align_shapes: bool) -> None:
+        # Each variable's reading, the same for every answer.
+        self.variables: dict[str, _Reading] = {
+            name: (values, name, latex_name(name), _VARIABLE_READ) for name, values in env.items()
+        }
         self.allow_decimals = allow_decimals
         # The number of points where operands are aligned before they are combined, or 0 where every value is a scalar.
-        self.align_count = align_count
-        self.limits: Limits = lexed.limits
+        self.align_count = count if align_shapes else 0
+
+    def read(self, lexed: FastParse) -> tuple[np.ndarray, str, str] | Malformed | None:
+        """Return the values of an answer at the part's points, its plain text and its LaTeX.
+
+        Returns ``MALFORMED`` where the text breaks the fast path's grammar, so
+        that ``FastParse.parse_tree`` would give up too, and None where the
+        parser must read it for another reason.
+
+        The values of a constant answer are one numpy scalar, which
+        ``numeric.evaluate_unguarded`` spreads over the points with ``np.full``.
+
+        ``lexed`` comes from ``fastparse.fast_lex`` and is left as it was, so
+        it can still be parsed. Every array of the points must be a float64 array
+        of shape ``(count,)``, as ``numeric.evaluate_scalar_variables`` requires,
+        or, with ``align_shapes``, of shape ``(count, *shape)``: operands are then
+        aligned as ``numeric.evaluate_unguarded`` aligns them, and operands of
+        different shapes stop the reading. Call it inside
+        ``numeric.ignore_float_errors``.
+        """
+        codes = self.codes = lexed.codes
+        self.values = lexed.values
+        limits = self.limits = lexed.limits
         self.index = 0
         self.plain_size = 0
         self.variable_count = 0
         self.power_count = 0
+        try:
+            values, text, latex, _ = self.read_sum()
+        except _Stop as stop:
+            # The shared instance would otherwise keep the frames of every stopped reading in its traceback.
+            stop.__traceback__ = None
+            return MALFORMED if stop is _MALFORMED and _FACTORIAL not in codes else None
+        if codes[self.index] != _END:
+            # A bracket, comma or factorial after a whole expression.
+            return MALFORMED if _FACTORIAL not in codes else None
+        if self.plain_size > limits.max_plain_size:
+            return None
+        return values, text, latex
 
     def read_sum(self) -> _Reading:
         codes = self.codes
@@ -235,43 +244,27 @@ class _Reader:
             if code == _NUMBER:
                 raise _MALFORMED
             return first
+
         result = first[0]
-        texts: list[str] = []
+        kind = first[3]
+        texts = ["(" + first[1] + ")" if kind in _SUM_OR_PRODUCT else first[1]]
         # The LaTeX puts the factors that divide under a fraction bar, and
         # drops literal 1s from the numerator unless every factor there is one.
         top: list[_Reading] = []
         bottom: list[_Reading] = []
         first_one = ""
-        factor = first
-        divides = False
-
+        if kind == _NUMBER_READ and _is_one(first[1]):
+            first_one = first[2]
+        else:
+            top.append(first)
         while True:
-            # Print the factor just read, then read the next one and combine its values.
-            kind = factor[3]
-            if texts:
-                texts.append("/" if divides else "*")
-                if kind in _SUM_OR_PRODUCT or kind == _NEGATE_READ:
-                    texts.append("(" + factor[1] + ")")
-                else:
-                    texts.append(factor[1])
-            elif kind in _SUM_OR_PRODUCT:
-                texts.append("(" + factor[1] + ")")
-            else:
-                texts.append(factor[1])
-            if divides:
-                bottom.append(factor)
-            elif kind == _NUMBER_READ and _is_one(factor[1]):
-                if not first_one:
-                    first_one = factor[2]
-            else:
-                top.append(factor)
-
+            # Read the next factor, combine its values and print it.
             if code == _TIMES or code == _DIVIDE:
                 self.index += 1
-                if codes[self.index] in _NO_OPERAND:
+                following = codes[self.index]
+                if following in _NO_OPERAND:
                     raise _MALFORMED
                 divides = code == _DIVIDE
-                following = codes[self.index]
                 if following in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
                     factor = self.read_atom()
                 elif following in _ADDITIVE:
@@ -291,7 +284,20 @@ class _Reader:
             value = factor[0]
             if self.align_count:
                 result, value = self.align(result, value)
-            result = result / value if divides else result * value
+            kind = factor[3]
+            text = "(" + factor[1] + ")" if kind in _BRACKETED_AFTER_FIRST else factor[1]
+            if divides:
+                result = result / value
+                texts.append("/" + text)
+                bottom.append(factor)
+            else:
+                result = result * value
+                texts.append("*" + text)
+                if kind == _NUMBER_READ and _is_one(factor[1]):
+                    if not first_one:
+                        first_one = factor[2]
+                else:
+                    top.append(factor)
             code = codes[self.index]
 
         if not top:
@@ -383,8 +389,7 @@ class _Reader:
         if code == _VARIABLE:
             self.index = index + 1
             self.variable_count += 1
-            name: str = self.values[index]  # type: ignore[assignment]
-            return self.env[name], name, latex_name(name), _VARIABLE_READ
+            return self.variables[self.values[index]]  # type: ignore[index]
         if code == _NUMBER:
             self.index = index + 1
             text: str = self.values[index]  # type: ignore[assignment]

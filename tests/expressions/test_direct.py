@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.expressions import Limits, NameTable
-from autograder.expressions.direct import MALFORMED, read_directly
+from autograder.expressions.direct import MALFORMED, DirectReader, read_directly
 from autograder.expressions.fastparse import fast_lex, fast_parse
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
@@ -64,16 +64,27 @@ def read(
     limits: Limits = DEFAULT_LIMITS,
     shaped: bool = False,
 ):
-    """Lex ``text`` and read it directly at the test points; return the lexed tokens and the reading, or Nones."""
+    """Lex ``text`` and read it directly at the test points; return the lexed tokens and the reading, or Nones.
+
+    One reader per set of options reads every text of the tests, as one
+    reader per part reads every answer, so the tests also check that a
+    reading leaves nothing behind for the next.
+    """
     lexed = fast_lex(text, names, limits)
     if lexed is None:
         return None, None
+    reader = READERS.get((allow_decimals, shaped))
+    if reader is None:
+        env = SHAPED_ENV if shaped else ENV
+        reader = READERS[allow_decimals, shaped] = DirectReader(env, len(POINTS), allow_decimals=allow_decimals, align_shapes=shaped)
     token = ignore_float_errors()
     try:
-        env = SHAPED_ENV if shaped else ENV
-        return lexed, read_directly(lexed, env, len(POINTS), allow_decimals=allow_decimals, align_shapes=shaped)
+        return lexed, reader.read(lexed)
     finally:
         restore_float_errors(token)
+
+
+READERS: dict[tuple[bool, bool], DirectReader] = {}
 
 
 def assert_same_as_tree(
@@ -276,3 +287,29 @@ def test_stop_keeps_no_frames() -> None:
         assert read("x^0.5")[1] is None
     assert direct._MALFORMED.__traceback__ is None
     assert direct._STOP.__traceback__ is None
+
+
+@pytest.mark.parametrize("text", ["x", "2x + 1", "x +", "x^0.5", "e^3/(1+e^3)", "sigma*log(x, 2)"])
+def test_one_off_reading_matches_the_reused_reader(text: str) -> None:
+    lexed, reused = read(text)
+    assert lexed is not None
+    token = ignore_float_errors()
+    try:
+        one_off = read_directly(lexed, ENV, len(POINTS), allow_decimals=True, align_shapes=False)
+    finally:
+        restore_float_errors(token)
+    if reused is None or reused is MALFORMED:
+        assert one_off is reused
+    else:
+        assert one_off[1:] == reused[1:]
+        np.testing.assert_array_equal(one_off[0], reused[0])
+
+
+def test_reading_after_a_stop_starts_afresh() -> None:
+    # A stop leaves the reader partway through one answer; the next starts from its first token.
+    for text in ["x + (y", "x^0.5 + 1", "2 3"]:
+        read(text)
+        lexed, result = read("x + 1")
+        assert result is not None and result is not MALFORMED
+        assert result[1] == "x + 1"
+        np.testing.assert_array_equal(result[0], ENV["x"] + 1.0)
