@@ -81,6 +81,8 @@ _BRACKETED_AFTER_FIRST = frozenset((_SUM_READ, _PRODUCT_READ, _NEGATE_READ))
 _PLAIN_BASES = frozenset((_NUMBER_READ, _VARIABLE_READ, _CONSTANT_READ, _CALL_READ, _ENCLOSING_CALL_READ))
 _PLAIN_EXPONENTS = _PLAIN_BASES | {_POWER_READ}
 
+_FLOAT64 = np.float64
+
 # A reading: the values (a numpy scalar for a constant, else an array over the
 # points), the plain text, the LaTeX and the kind.
 _Reading = tuple[Any, str, str, int]
@@ -375,8 +377,13 @@ class DirectReader:
             base_latex = r"\left(" + base_latex + r"\right)"
         if exponent_kind not in _PLAIN_EXPONENTS:
             exponent_text = "(" + exponent_text + ")"
+        if type(base_values) is _FLOAT64 and type(exponent_values) is _FLOAT64:
+            # numeric.power, written out here, where it saves a call per power.
+            values = base_values**exponent_values
+        else:
+            values = np.power(base_values, exponent_values)
         return (
-            np.power(base_values, exponent_values),
+            values,
             base_text + "^" + exponent_text,
             base_latex + "^{" + exponent_latex + "}",
             _POWER_READ,

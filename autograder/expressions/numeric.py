@@ -57,6 +57,22 @@ UNARY_FUNCTIONS: Mapping[str, Callable[[Array], Array]] = MappingProxyType(
 )
 
 
+def power(base: Array, exponent: Array) -> Array:
+    """Return ``base`` to the power ``exponent`` as every evaluation of a tree computes it.
+
+    Two numpy scalars, as two constants are, go through numpy's scalar
+    ``**``, in about 0.04 us against 0.5 us for ``np.power`` (CPython 3.11,
+    numpy 2.4). On a machine with AVX-512, ``np.power`` runs other code and
+    differs from ``**`` in the last bit for about 2% of values, so every
+    evaluation (numeric, rounding, direct) takes this rule to give the same
+    values. Both follow IEEE rules under ``np.errstate``: ``0**-1`` is inf
+    and ``(-8)**(1/3)`` is NaN, without an exception.
+    """
+    if type(base) is np.float64 and type(exponent) is np.float64:
+        return base**exponent
+    return np.power(base, exponent)
+
+
 def _ignore_errors_by_context() -> tuple[Callable[[], Any], Callable[[Any], None]]:
     """Return the functions that enter and leave ``np.errstate(all="ignore")``.
 
@@ -156,7 +172,12 @@ def _run_scalar(node: Node, env: Mapping[str, Array]) -> Array:
         value = node.value  # type: ignore[union-attr]
         return np.float64(value.numerator / value.denominator)
     if kind is Power:
-        return np.power(_run_scalar(node.base, env), _run_scalar(node.exponent, env))  # type: ignore[union-attr]
+        base = _run_scalar(node.base, env)  # type: ignore[union-attr]
+        exponent = _run_scalar(node.exponent, env)  # type: ignore[union-attr]
+        if type(base) is np.float64 and type(exponent) is np.float64:
+            # power(), written out on this path, where it saves a call per power.
+            return base**exponent
+        return np.power(base, exponent)
     if kind is Negate:
         return -_run_scalar(node.operand, env)  # type: ignore[union-attr]
     if kind is Constant:
@@ -221,7 +242,7 @@ class _Evaluator:
             return self.sum(node)  # type: ignore[arg-type]
         if kind is Power:
             base, exponent = self.align(self.run(node.base), self.run(node.exponent), node)  # type: ignore[union-attr]
-            return np.power(base, exponent)
+            return power(base, exponent)
         if kind is Negate:
             return -self.run(node.operand)  # type: ignore[union-attr]
         if kind is Constant:

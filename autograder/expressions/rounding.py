@@ -29,7 +29,7 @@ from autograder.expressions.nodes import (
     Sum,
     Variable,
 )
-from autograder.expressions.numeric import UNARY_FUNCTIONS, Array, factorial_values, shape_of
+from autograder.expressions.numeric import UNARY_FUNCTIONS, Array, factorial_values, power, shape_of
 
 UNIT_ROUNDOFF = 2.0**-53
 _SMALLEST_SUBNORMAL = float(np.finfo(float).smallest_subnormal)
@@ -167,7 +167,7 @@ class _ErrorEvaluator:
         exponent, exponent_error = self.run(node.exponent)
         base, exponent = self.broadcast(base, exponent)
         base_error, exponent_error = self.broadcast(base_error, exponent_error)
-        values = np.power(base, exponent)
+        values = power(base, exponent)
         # d(b^p) = p b^(p-1) db + b^p ln|b| dp. With p > 1 the slope grows with
         # |b|, so it is taken at |b| + db: at b = 0, which may be a lost 10^-95,
         # the first-order slope is 0 and would call any difference clear.
