@@ -335,12 +335,17 @@ class DirectReader:
         if codes[self.index] != _POWER:
             return base
         self.index += 1
-        if codes[self.index] in _NO_OPERAND:
+        following = codes[self.index]
+        if following in _NO_OPERAND:
             raise _MALFORMED
         size_between = self.plain_size
         variables_between = self.variable_count
         powers_between = self.power_count
-        exponent = self.read_signed()
+        if following in _SIMPLE_ATOMS and codes[self.index + 1] != _POWER:
+            # A name or number alone, as read_signed would read it, with two calls fewer.
+            exponent = self.read_atom()
+        else:
+            exponent = self.read_signed()
         base_values, base_text, base_latex, base_kind = base
         exponent_values, exponent_text, exponent_latex, exponent_kind = exponent
 

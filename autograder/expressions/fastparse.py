@@ -238,6 +238,9 @@ def _number_entry(literal: str, spaces: int, limits: Limits) -> _Entry | None:
     return (_NUMBER, literal, spaces)
 
 
+_SMALL_INTEGERS = tuple(str(number) for number in range(100))
+
+
 def _token_table(names: NameTable) -> dict[str, _Entry]:
     """Return the entry of each operator and each name of the part, as typed without a subscript and after no space or one.
 
@@ -259,6 +262,9 @@ def _token_table(names: NameTable) -> dict[str, _Entry]:
         words.pop(letter, None)
         if name in words:
             words[letter] = words[name]
+    # Small whole numbers get entries too, as _number_entry would make them,
+    # so most literals are found by the lexer's one lookup per token.
+    words.update((literal, (_NUMBER, literal)) for literal in _SMALL_INTEGERS)
     table: dict[str, _Entry] = {}
     for word, (code, value) in words.items():
         table[word] = (code, value, 0)
