@@ -44,6 +44,7 @@ from autograder.expressions.tokens import (
     GREEK_LETTERS,
     SQUARE_ROOT,
     normalize_scripts,
+    normalized_script_text,
     replace_one_for_one,
 )
 
@@ -143,13 +144,14 @@ def fast_lex(text: str, names: NameTable, limits: Limits) -> FastParse | None:
     if len(text) > limits.max_length:
         return None
     replaced = replace_one_for_one(text)
-    positions = None
+    scripted = None
     if replaced is None:
         # Superscripts and subscripts become several characters, so spans are mapped back to the typed text.
-        replaced, positions = normalize_scripts(text)
+        replaced = normalized_script_text(text)
+        scripted = text
     parser = _lex(replaced, names, limits)
     if parser is not None:
-        parser.positions = positions
+        parser.scripted = scripted
         parser.typed_length = len(text)
     return parser
 
@@ -303,7 +305,7 @@ class FastParse:
         "values",
         "tokens",
         "entries",
-        "positions",
+        "scripted",
         "typed_length",
         "starts",
         "ends",
@@ -320,13 +322,14 @@ class FastParse:
     # and ``limits``, which saves the __init__ call (about 0.1 µs per
     # answer). ``parse_tree`` sets the rest: the parsing state, and the
     # spans from ``tokens``, ``entries``, ``typed_length`` and
-    # ``positions``, which maps indices of the lexed text to the typed text
-    # where superscripts or subscripts were expanded.
+    # ``scripted``, the typed text where superscripts or subscripts were
+    # expanded (and None elsewhere), whose positions ``normalize_scripts``
+    # then works out. An answer read directly needs no spans.
     codes: list[int]
     values: list[object]
     tokens: list[str]
     entries: list[_Entry]
-    positions: list[int] | None
+    scripted: str | None
     typed_length: int
     starts: list[int]
     ends: list[int]
@@ -370,8 +373,8 @@ class FastParse:
             starts.append(position + entry[2])
             position += len(token)
             ends.append(position)
-        positions = self.positions
-        if positions is not None:
+        if self.scripted is not None:
+            _, positions = normalize_scripts(self.scripted)
             for index in range(len(starts)):
                 starts[index] = positions[starts[index]]
                 ends[index] = positions[ends[index] - 1] + 1

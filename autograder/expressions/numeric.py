@@ -294,15 +294,17 @@ def align_operands(left: Array, right: Array, count: int) -> tuple[Array, Array]
     Both operands hold values at ``count`` points. A constant (a numpy
     scalar) broadcasts against anything as it is.
     """
-    if left.ndim == 0 or right.ndim == 0 or left.ndim == right.ndim == 1:
+    left_ndim = left.ndim
+    right_ndim = right.ndim
+    if left_ndim == right_ndim:
+        # Two constants, two scalars or two of the same shape, or two that cannot be combined.
+        return (left, right) if left_ndim <= 1 or left.shape == right.shape else None
+    if left_ndim == 0 or right_ndim == 0:
         return left, right
-    left_shape, right_shape = shape_of(left), shape_of(right)
-    if left_shape == right_shape:
-        return left, right
-    if not left_shape:
-        return left.reshape((count,) + (1,) * len(right_shape)), right
-    if not right_shape:
-        return left, right.reshape((count,) + (1,) * len(left_shape))
+    if left_ndim == 1:
+        return left.reshape((count,) + (1,) * (right_ndim - 1)), right
+    if right_ndim == 1:
+        return left, right.reshape((count,) + (1,) * (left_ndim - 1))
     return None
 
 

@@ -230,6 +230,17 @@ def normalize_scripts(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), positions
 
 
+def normalized_script_text(text: str) -> str:
+    """Return ``normalize_scripts(text)[0]`` without working out the positions."""
+    return _SCRIPT_RUN.sub(_expanded_script, text).translate(_ONE_FOR_ONE)
+
+
+def _expanded_script(match: re.Match[str]) -> str:
+    if match.lastgroup == "superscript":
+        return "^(" + "".join(_SUPERSCRIPTS[char] for char in match.group()) + ")"
+    return "_{" + "".join(_SUBSCRIPTS[char] for char in match.group()) + "}"
+
+
 def tokenize(text: str, limits: Limits) -> list[Token]:
     """Split ``text`` into tokens, ending with an ``END`` token.
 

@@ -13,6 +13,7 @@ from autograder.expressions.failures import ExpressionError
 from autograder.expressions.fastparse import fast_lex
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.numeric import (
+    align_operands,
     describe_shape,
     evaluate,
     evaluate_scalar_variables,
@@ -157,9 +158,9 @@ def test_scalar_path_matches_general(text: str) -> None:
     np.testing.assert_array_equal(actual, expected)
 
 
-# Constant powers whose np.power and C-library pow differ in the last bit on
-# a machine with numpy's AVX-512 loops (found on an Intel Xeon, numpy 2.4);
-# elsewhere they may agree, and the test still checks every path.
+# Constant powers where np.power and numpy's scalar ** differ in the last
+# bit on an Intel Xeon with AVX-512 (numpy 2.4). Elsewhere the two may
+# agree, and the test still checks that every path gives the same value.
 CONSTANT_POWERS = [
     ("e^(-36)", math.e, -36.0),
     ("e^14.5", math.e, 14.5),
@@ -195,3 +196,29 @@ def test_constant_powers_same_on_every_path(text: str, base: float, exponent: fl
         by_path["direct reading"] = np.full(POINTS, read[0])
     for path, values in by_path.items():
         assert values.tolist() == [expected] * POINTS, path
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "aligned"),
+    [
+        # Shapes at 3 points; () is a constant (a numpy scalar).
+        ((), (), ((), ())),
+        ((), (3, 2, 1), ((), (3, 2, 1))),
+        ((3,), (3,), ((3,), (3,))),
+        ((3,), (3, 2, 1), ((3, 1, 1), (3, 2, 1))),
+        ((3, 2, 2), (3,), ((3, 2, 2), (3, 1, 1))),
+        ((3, 2, 1), (3, 2, 1), ((3, 2, 1), (3, 2, 1))),
+        ((3, 2, 1), (3, 1, 2), None),
+        ((3, 2), (3, 2, 1), None),
+    ],
+)
+def test_align_operands(left: tuple[int, ...], right: tuple[int, ...], aligned: tuple[tuple[int, ...], ...] | None) -> None:
+    def value(shape: tuple[int, ...]) -> np.ndarray:
+        return np.float64(2.0) if not shape else np.ones(shape)
+
+    result = align_operands(value(left), value(right), 3)
+    if aligned is None:
+        assert result is None
+    else:
+        assert result is not None
+        assert (np.shape(result[0]), np.shape(result[1])) == aligned

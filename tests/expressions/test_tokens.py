@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits
-from autograder.expressions.tokens import Kind, Token, _Lexer, normalize_scripts, tokenize
+from autograder.expressions.tokens import Kind, Token, _Lexer, normalize_scripts, normalized_script_text, tokenize
 
 
 def kinds_and_texts(text: str) -> list[tuple[str, str]]:
@@ -165,3 +165,17 @@ def test_regex_pass_matches_character_lexer(text: str) -> None:
     except ExpressionError as error:
         tokens = f"{error.position}: {error.message}"
     assert tokens == _lex_by_character(text)
+
+
+SCRIPTS_ALPHABET = st.sampled_from(list("x2+-( )⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺₀₁₂₉ₐₓᵢⱼ−×（ａé\u2003\t"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(SCRIPTS_ALPHABET, max_size=20).map("".join))
+def test_script_text_without_positions(text: str) -> None:
+    assert normalized_script_text(text) == normalize_scripts(text)[0]
+
+
+@pytest.mark.parametrize(("text", "normalized"), [("x²³", "x^(23)"), ("x⁻¹ − w₀₁", "x^(-1) - w_{01}"), ("（ａ₁）", "(a_{1})")])
+def test_script_text_examples(text: str, normalized: str) -> None:
+    assert normalized_script_text(text) == normalized
