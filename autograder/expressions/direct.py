@@ -204,27 +204,28 @@ class DirectReader:
         total, text, latex, _ = first
         texts = [text]
         latexes = [latex]
+        align_count = self.align_count
         while code in _ADDITIVE:
             self.index += 1
             if codes[self.index] in _NO_OPERAND:
                 raise _MALFORMED
             values, text, latex, kind = self.read_product()
-            if self.align_count:
-                total, values = self.align(total, values)
+            if align_count:
+                aligned = align_operands(total, values, align_count)
+                if aligned is None:
+                    raise _STOP
+                total, values = aligned
+            if kind in _SUM_OR_NEGATE:
+                text = "(" + text + ")"
+                latex = r"\left(" + latex + r"\right)"
             if code == _PLUS:
                 total = total + values
-                texts.append(" + ")
-                latexes.append(" + ")
+                texts.append(" + " + text)
+                latexes.append(" + " + latex)
             else:
                 total = total - values
-                texts.append(" - ")
-                latexes.append(" - ")
-            if kind in _SUM_OR_NEGATE:
-                texts.append("(" + text + ")")
-                latexes.append(r"\left(" + latex + r"\right)")
-            else:
-                texts.append(text)
-                latexes.append(latex)
+                texts.append(" - " + text)
+                latexes.append(" - " + latex)
             code = codes[self.index]
         return total, "".join(texts), "".join(latexes), _SUM_READ
 
@@ -252,13 +253,20 @@ class DirectReader:
         texts = ["(" + first[1] + ")" if kind in _SUM_OR_PRODUCT else first[1]]
         # The LaTeX puts the factors that divide under a fraction bar, and
         # drops literal 1s from the numerator unless every factor there is one.
-        top: list[_Reading] = []
-        bottom: list[_Reading] = []
+        # Each list holds LaTeX as it is joined: bracketed as the printers
+        # bracket a factor after the first. The first of each list is kept
+        # plain, with its kind, and bracketed at the end if others follow.
+        top: list[str] = []
+        top_kind = _NUMBER_READ
+        bottom: list[str] = []
+        bottom_kind = _NUMBER_READ
         first_one = ""
         if kind == _NUMBER_READ and _is_one(first[1]):
             first_one = first[2]
         else:
-            top.append(first)
+            top.append(first[2])
+            top_kind = kind
+        align_count = self.align_count
         while True:
             # Read the next factor, combine its values and print it.
             if code == _TIMES or code == _DIVIDE:
@@ -283,30 +291,41 @@ class DirectReader:
                 raise _MALFORMED
             else:
                 break
-            value = factor[0]
-            if self.align_count:
-                result, value = self.align(result, value)
-            kind = factor[3]
-            text = "(" + factor[1] + ")" if kind in _BRACKETED_AFTER_FIRST else factor[1]
+            value, text, latex, kind = factor
+            if align_count:
+                aligned = align_operands(result, value, align_count)
+                if aligned is None:
+                    raise _STOP
+                result, value = aligned
+            if kind in _BRACKETED_AFTER_FIRST:
+                text = "(" + text + ")"
+                bracketed = r"\left(" + latex + r"\right)"
+            else:
+                bracketed = latex
             if divides:
                 result = result / value
                 texts.append("/" + text)
-                bottom.append(factor)
+                if bottom:
+                    bottom.append(bracketed)
+                else:
+                    bottom.append(latex)
+                    bottom_kind = kind
             else:
                 result = result * value
                 texts.append("*" + text)
                 if kind == _NUMBER_READ and _is_one(factor[1]):
                     if not first_one:
-                        first_one = factor[2]
+                        first_one = latex
+                elif top:
+                    top.append(bracketed)
                 else:
-                    top.append(factor)
+                    top.append(latex)
+                    top_kind = kind
             code = codes[self.index]
 
-        if not top:
-            top.append((None, "", first_one, _NUMBER_READ))
-        latex = _joined_factors(top)
+        latex = _joined_factors(top, top_kind) if top else first_one
         if bottom:
-            latex = r"\frac{" + latex + "}{" + _joined_factors(bottom) + "}"
+            latex = r"\frac{" + latex + "}{" + _joined_factors(bottom, bottom_kind) + "}"
         return result, "".join(texts), latex, _PRODUCT_READ
 
     def read_signed(self) -> _Reading:
@@ -522,12 +541,10 @@ class DirectReader:
         )
 
 
-def _joined_factors(factors: list[_Reading]) -> str:
-    if len(factors) == 1:
-        return factors[0][2]
-    first = factors[0]
-    pieces = [r"\left(" + first[2] + r"\right)" if first[3] in _SUM_OR_PRODUCT else first[2]]
-    for factor in factors[1:]:
-        # A negated factor is bracketed after the first, where its sign would read as subtraction.
-        pieces.append(r"\left(" + factor[2] + r"\right)" if factor[3] in _BRACKETED_AFTER_FIRST else factor[2])
-    return r" \cdot ".join(pieces)
+def _joined_factors(latexes: list[str], first_kind: int) -> str:
+    """Join the LaTeX of factors, given bracketed as they are after the first, but for the first, of kind ``first_kind``."""
+    if len(latexes) == 1:
+        return latexes[0]
+    if first_kind in _SUM_OR_PRODUCT:
+        latexes[0] = r"\left(" + latexes[0] + r"\right)"
+    return r" \cdot ".join(latexes)
