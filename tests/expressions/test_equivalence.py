@@ -7,6 +7,8 @@ from typing import Any
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from autograder.expressions import NameTable, parse
 from autograder.expressions.domains import SamplePoints, sample
@@ -148,6 +150,28 @@ def test_band_of_varying_reference_has_no_constant() -> None:
     with np.errstate(all="ignore"):
         assert band.contains_scalar(np.float64(2.0), 3) is False
         assert band.contains_scalar(np.float64(2.0), 3) == band.contains(np.full(3, 2.0))
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 1.0, -1.0, 1.0 + 1e-7, 1.0 + 1e-5, 3.0, np.nan, np.inf, -np.inf, 5e-324]), min_size=24, max_size=24),
+    st.sampled_from([(24,), (12, 2, 1), (8, 3)]),
+)
+@example([1.0] * 24, (12, 2, 1))
+@example([np.nan] + [1.0 + 1e-7] * 23, (24,))
+@example([np.nan, np.nan, np.nan] + [1.0] * 21, (8, 3))
+def test_band_contains_every_entry_within_tolerance(entries: list[float], shape: tuple[int, ...]) -> None:
+    # A reference of ones, undefined at its first point: the band holds the other points.
+    reference = np.ones(shape)
+    reference.reshape(shape[0], -1)[0, 0] = np.nan
+    target = Target.build(tree_of("1", NameTable(())), reference)
+    band = build_band(target, Tolerance(rtol=1e-6, atol=1e-12))
+    assert band is not None
+    values = np.array(entries).reshape(shape)
+    defined = values[target.defined]
+    with np.errstate(all="ignore"):
+        expected = bool(np.all(np.abs(defined - 1.0) <= 1e-6))
+        assert band.contains(values) is expected
 
 
 def test_target_defined_mask_for_vectors() -> None:
