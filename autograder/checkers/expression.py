@@ -34,7 +34,7 @@ from autograder.expressions.failures import (
 from autograder.expressions.fastparse import FastParse, fast_lex
 from autograder.expressions.forms import exact_form_message
 from autograder.expressions.limits import DEFAULT_LIMITS
-from autograder.expressions.names import FUNCTIONS, NameTable, join_names
+from autograder.expressions.names import FUNCTIONS, NameTable, join_names, shared_name_table
 from autograder.expressions.nodes import Negate, Node, Number, variables_in
 from autograder.expressions.numeric import (
     describe_shape,
@@ -157,7 +157,7 @@ class ExpressionChecker(Checker):
                     "variables", name,
                 )
             seen[key] = name
-        return NameTable(self.part.variables)
+        return shared_name_table(tuple(self.part.variables))
 
     def _build_mistake(self, index: int, answer: object, feedback: str) -> _Mistake:
         keys = ("mistakes", index, "answer")

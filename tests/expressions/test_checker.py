@@ -430,3 +430,16 @@ def test_literal_beyond_float_range_gets_message(answer: str, message: str) -> N
     verdict = checker.judge(typed(answer))
     assert verdict.status == "invalid"
     assert message in verdict.feedback
+
+
+def test_parts_with_the_same_variables_share_names() -> None:
+    first = make_checker("(a_1 - y)*x_1", GRADIENT)
+    second = make_checker("a_1*x_1", GRADIENT)
+    other = make_checker("x_1", {"x_1": [-3, 3]})
+    assert first.names is second.names
+    assert other.names is not first.names
+    # A spelling that one part's answers teach the shared token table reads the same in the other.
+    assert first.judge(typed("(a_{1} - y) x_{1}")).status == "correct"
+    assert second.judge(typed("a_{1} x_{1}")).status == "correct"
+    assert second.judge(typed("a_{1} y")).status == "incorrect"
+    assert other.judge(typed("a_{1}")).status == "invalid"
