@@ -54,14 +54,17 @@ from autograder.expressions.tokens import (
 # number's exponent is read whole, as the full lexer reads it, and a number
 # followed by '.' does not match. The pattern has no groups, so findall
 # returns the matched strings without a tuple of groups per match: 0.79 µs
-# against 1.36 µs for ``(a_1 - y)*x_1`` (CPython 3.11). A character that no
-# token may start with is skipped by findall, so the lexer checks that the
-# matches cover the text.
+# against 1.36 µs for ``(a_1 - y)*x_1`` (CPython 3.11). The alternatives
+# start with different characters, so their order changes no match; the
+# most common come first, which saves a fifth of the time. A character that
+# no token may start with is skipped by findall, so the lexer checks that
+# the matches cover the text.
 _FAST_TOKEN = re.compile(
-    r" *+(?:(?>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?!\.)"
+    r" *+(?:[-+/^()!,\u221a]|\*\*?"
     r"|[A-Za-z]+[0-9]*(?:_(?:\{(?:[A-Za-z]+[0-9]*|[0-9]+)\}|[0-9]+|[A-Za-z]+))?"
+    r"|(?>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(?!\.)"
     "|[" + "".join(GREEK_LETTERS) + "](?!_)"
-    r"|\*\*|[-+*/^()!,\u221a])"
+    ")"
 )
 # The characters a number token starts with: no other token starts with one.
 _NUMBER_STARTS = frozenset("0123456789.")
