@@ -33,6 +33,21 @@ def test_values(text: str, value: float, reading: str) -> None:
     assert result.reading.text == reading
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # The float nearest to the real power of the float operands; np.power
+        # on two numpy scalars gave 2.9999999999999996 and 5.0 on an AVX-512 machine.
+        ("27^(1/3)", 3.0),
+        ("3125^(1/5)", 5.000000000000001),
+    ],
+)
+def test_constant_powers_correctly_rounded(text: str, value: float) -> None:
+    result = evaluate_constant(text)
+    assert isinstance(result, ConstantValue)
+    assert result.value == value
+
+
 def test_latex_reading() -> None:
     result = evaluate_constant("e**2/(1+e**2)")
     assert isinstance(result, ConstantValue)
