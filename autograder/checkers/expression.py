@@ -596,7 +596,7 @@ def _note_decimal_comma(verdict: Verdict, text: str) -> Verdict:
     numbers, which a student who writes decimals with a comma may not see.
     """
     # An answer over the length limit is rejected for its length alone, and searching it would cost milliseconds.
-    if verdict.status not in ("incorrect", "invalid") or len(text) > DEFAULT_LIMITS.max_length:
+    if "," not in text or verdict.status not in ("incorrect", "invalid") or len(text) > DEFAULT_LIMITS.max_length:
         return verdict
     match = _DECIMAL_COMMA.search(text)
     if match is None or _THOUSANDS.fullmatch(match.group(0)):

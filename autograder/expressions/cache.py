@@ -33,8 +33,9 @@ def normalize_answer(text: str) -> str:
     """
     if len(text) > DEFAULT_LIMITS.max_length:
         return text
-    if text.isascii() and "  " not in text and not _ASCII_SPACE_OTHER_THAN_BLANK.search(text):
+    if text.isascii() and "  " not in text and (text.isprintable() or not _ASCII_SPACE_OTHER_THAN_BLANK.search(text)):
         # Only single ASCII spaces: nothing to collapse, which is the usual case.
+        # Printable text has no other ASCII space, which the search would look for.
         return text.strip(" ")
     return _SPACE_RUN.sub(" ", text).strip(" ")
 

@@ -280,7 +280,8 @@ def replace_one_for_one(text: str) -> str | None:
     The replacements keep every character's index, so spans into the result
     are spans into ``text``.
     """
-    if text.isascii() and not _ASCII_TO_REPLACE.search(text):
+    if text.isascii() and (text.isprintable() or not _ASCII_TO_REPLACE.search(text)):
+        # Printable text has no tab or line break, which the search would look for.
         return text
     if _CHANGES_LENGTH.search(text):
         return None

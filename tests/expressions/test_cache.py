@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.expressions.cache import LRUCache, normalize_answer
+from autograder.expressions.cache import _SPACE_RUN, LRUCache, normalize_answer
 from autograder.expressions.limits import DEFAULT_LIMITS
 from autograder.expressions.tokens import SPACES, tokenize
 
@@ -78,3 +78,10 @@ def test_hit_and_miss_counts() -> None:
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         LRUCache(capacity=0)
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_fast_path_for_ascii_agrees_with_collapsing(code: int) -> None:
+    # Printable ASCII skips the search for other spaces; every ASCII character gives the key that collapsing gives.
+    text = f" x{chr(code)}y {chr(code)}"
+    assert normalize_answer(text) == _SPACE_RUN.sub(" ", text).strip(" ")

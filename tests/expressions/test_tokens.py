@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 
 from autograder.expressions.failures import ExpressionError
 from autograder.expressions.limits import DEFAULT_LIMITS, Limits
-from autograder.expressions.tokens import Kind, Token, _Lexer, normalize_scripts, normalized_script_text, tokenize
+from autograder.expressions.tokens import (
+    _ONE_FOR_ONE,
+    Kind,
+    Token,
+    _Lexer,
+    normalize_scripts,
+    normalized_script_text,
+    replace_one_for_one,
+    tokenize,
+)
 
 
 def kinds_and_texts(text: str) -> list[tuple[str, str]]:
@@ -179,3 +188,10 @@ def test_script_text_without_positions(text: str) -> None:
 @pytest.mark.parametrize(("text", "normalized"), [("x²³", "x^(23)"), ("x⁻¹ − w₀₁", "x^(-1) - w_{01}"), ("（ａ₁）", "(a_{1})")])
 def test_script_text_examples(text: str, normalized: str) -> None:
     assert normalized_script_text(text) == normalized
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_ascii_replacements(code: int) -> None:
+    # Printable ASCII is returned as it is; a tab or line break becomes a space.
+    text = f"x{chr(code)}1"
+    assert replace_one_for_one(text) == text.translate(_ONE_FOR_ONE)
