@@ -413,9 +413,13 @@ class ExpressionChecker(Checker):
             if mistake.target.shape != shape:
                 continue
             if mistake.band is not None:
-                with np.errstate(all="ignore"):
-                    if mistake.band.contains(values):
-                        return Verdict.incorrect(mistake.feedback, reading)
+                token = ignore_float_errors()
+                try:
+                    accepted = mistake.band.contains(values)
+                finally:
+                    restore_float_errors(token)
+                if accepted:
+                    return Verdict.incorrect(mistake.feedback, reading)
             if self._compare(parsed.tree, values, mistake.target, budget, symbolic=False).outcome == "equal":
                 return Verdict.incorrect(mistake.feedback, reading)
         if shape != self.reference.shape:
@@ -513,10 +517,13 @@ class ExpressionChecker(Checker):
         defined = self.reference.defined
         answer = values.reshape(count, -1)[defined]
         reference = self.reference.values.reshape(count, -1)[defined]
-        with np.errstate(all="ignore"):
+        token = ignore_float_errors()
+        try:
             allowed = np.maximum(self.part.rtol * np.abs(reference), self.part.atol)
             difference = np.abs(answer - reference)
-        close = bool(np.all(difference <= NEAR_MISS_FACTOR * allowed))
+            close = bool(np.all(difference <= NEAR_MISS_FACTOR * allowed))
+        finally:
+            restore_float_errors(token)
         unit = _last_digit_unit(parsed.tree)
         if not close and unit is not None:
             close = bool(np.all(difference < unit))

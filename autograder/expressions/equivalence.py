@@ -52,6 +52,7 @@ import numpy as np
 
 from autograder.expressions.domains import SamplePoints
 from autograder.expressions.nodes import Node, walk
+from autograder.expressions.numeric import ignore_float_errors, restore_float_errors
 from autograder.expressions.rounding import UNIT_ROUNDOFF, evaluate_with_error
 from autograder.spec import VariableSpec
 
@@ -278,9 +279,13 @@ def compare(
     count = points.count
     answer = values.reshape(count, -1)
     reference = target.values.reshape(count, -1)
-    with np.errstate(all="ignore"):
+    # The error state is set as in numeric.ignore_float_errors: np.errstate costs about 0.7 us to enter.
+    token = ignore_float_errors()
+    try:
         allowed = np.maximum(tolerance.rtol * np.abs(reference), tolerance.atol)
         difference = np.abs(answer - reference)
+    finally:
+        restore_float_errors(token)
     finite = np.isfinite(answer)
     entry_match = finite & (difference <= allowed)
     entry_clear = finite & (difference > CLEAR_FACTOR * allowed)
@@ -289,9 +294,12 @@ def compare(
     if (entry_clear.any(axis=1) & defined).any():
         # Only now pay for the error bounds: most answers that match never need them.
         _, answer_errors = evaluate_with_error(tree, points.values, count)
-        rounding = answer_errors.reshape(count, -1) + target.errors.reshape(count, -1)
-        with np.errstate(invalid="ignore"):
+        token = ignore_float_errors()
+        try:
+            rounding = answer_errors.reshape(count, -1) + target.errors.reshape(count, -1)
             entry_clear &= difference > RELIABLE_FACTOR * rounding
+        finally:
+            restore_float_errors(token)
     clear = entry_clear.any(axis=1) & defined
     if clear.any():
         return Comparison("different", int(np.argmax(clear)))

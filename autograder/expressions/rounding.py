@@ -29,7 +29,15 @@ from autograder.expressions.nodes import (
     Sum,
     Variable,
 )
-from autograder.expressions.numeric import UNARY_FUNCTIONS, Array, factorial_values, power, shape_of
+from autograder.expressions.numeric import (
+    UNARY_FUNCTIONS,
+    Array,
+    factorial_values,
+    ignore_float_errors,
+    power,
+    restore_float_errors,
+    shape_of,
+)
 
 UNIT_ROUNDOFF = 2.0**-53
 _SMALLEST_SUBNORMAL = float(np.finfo(float).smallest_subnormal)
@@ -69,8 +77,11 @@ def evaluate_with_error(tree: Node, env: Mapping[str, Array], count: int) -> tup
     down (a derivative that is infinite at the point). The tree must already
     have evaluated without a shape error.
     """
-    with np.errstate(all="ignore"):
+    token = ignore_float_errors()
+    try:
         values, errors = _ErrorEvaluator(env, count).run(tree)
+    finally:
+        restore_float_errors(token)
     if values.ndim == 0:
         return np.full(count, values, dtype=float), np.full(count, errors, dtype=float)
     return values, errors
