@@ -284,11 +284,12 @@ def compare(
     try:
         allowed = np.maximum(tolerance.rtol * np.abs(reference), tolerance.atol)
         difference = np.abs(answer - reference)
+        finite = np.isfinite(answer)
+        entry_match = finite & (difference <= allowed)
+        # An allowed difference near the largest float overflows here, to inf.
+        entry_clear = finite & (difference > CLEAR_FACTOR * allowed)
     finally:
         restore_float_errors(token)
-    finite = np.isfinite(answer)
-    entry_match = finite & (difference <= allowed)
-    entry_clear = finite & (difference > CLEAR_FACTOR * allowed)
     defined = target.defined
 
     if (entry_clear.any(axis=1) & defined).any():

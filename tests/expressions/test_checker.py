@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
@@ -443,3 +444,12 @@ def test_parts_with_the_same_variables_share_names() -> None:
     assert second.judge(typed("a_{1} x_{1}")).status == "correct"
     assert second.judge(typed("a_{1} y")).status == "incorrect"
     assert other.judge(typed("a_{1}")).status == "invalid"
+
+
+def test_huge_reference_warns_nothing() -> None:
+    # A loose tolerance on values near the largest float makes the allowed difference overflow when scaled.
+    checker = make_checker("exp(x)", {"x": [700, 709]}, rtol=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        verdict = checker.judge(typed("x^2"))
+    assert verdict.status == "incorrect"
