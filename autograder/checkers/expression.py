@@ -286,18 +286,16 @@ class ExpressionChecker(Checker):
         return description
 
     def judge(self, answer: Answer) -> Verdict:
-        text = answer.text
-        if text is None or isinstance(answer.value, (list, tuple, dict)):
-            # Typed text is the usual answer; anything else is read here as as_text reads it.
-            text = None if isinstance(answer.value, (list, tuple, dict)) else answer.as_text
-            if text is None:
-                if answer.value is None:
-                    return Verdict.missing()
-                kind = "a list" if isinstance(answer.value, (list, tuple)) else "not a single expression"
-                return Verdict.invalid(
-                    f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
-                    "Type it on one line, in quotes if it starts with '[' or '{'."
-                )
+        # Typed text is the usual answer, and as_text is read only where there is none.
+        text = None if isinstance(answer.value, (list, tuple, dict)) else answer.text or answer.as_text
+        if text is None:
+            if answer.value is None:
+                return Verdict.missing()
+            kind = "a list" if isinstance(answer.value, (list, tuple)) else "not a single expression"
+            return Verdict.invalid(
+                f"This part expects a single expression ({self.describe_format()}), but your answer is {kind}. "
+                "Type it on one line, in quotes if it starts with '[' or '{'."
+            )
         if len(text) > _MAX_LENGTH:
             # Rejected without caching: keys of that size would let one student fill memory.
             return self._judge_text(text)

@@ -134,11 +134,11 @@ def _is_one(literal: str) -> bool:
 
 
 class DirectReader:
-    """Reads the answers of one part directly: recursive descent with the grammar of ``FastParse``, giving a reading per subexpression.
+    """A reader of one part's answers: recursive descent with the grammar of ``FastParse``, giving a reading per subexpression.
 
-    It is made once per part, for the part's points, and reads one answer
-    at a time: ``read`` keeps the answer's state in the reader, so it must
-    not be called again before it returns.
+    One is made per part, for the part's points, and it reads one answer at
+    a time. ``read`` keeps the answer's state in the reader, so the reader
+    is not safe to share between threads.
 
     It keeps the counts that ``FastParse`` keeps to decide on the size
     check, and stops wherever ``FastParse`` would set ``needs_size_check``.
@@ -253,9 +253,9 @@ class DirectReader:
         texts = ["(" + first[1] + ")" if kind in _SUM_OR_PRODUCT else first[1]]
         # The LaTeX puts the factors that divide under a fraction bar, and
         # drops literal 1s from the numerator unless every factor there is one.
-        # Each list holds LaTeX as it is joined: bracketed as the printers
-        # bracket a factor after the first. The first of each list is kept
-        # plain, with its kind, and bracketed at the end if others follow.
+        # Each list contains LaTeX ready to join, bracketed as the printers
+        # bracket a factor after the first. The first factor of a list stays
+        # plain, with its kind kept, until _joined_factors finds whether others follow.
         top: list[str] = []
         top_kind = _NUMBER_READ
         bottom: list[str] = []
@@ -542,7 +542,10 @@ class DirectReader:
 
 
 def _joined_factors(latexes: list[str], first_kind: int) -> str:
-    """Join the LaTeX of factors, given bracketed as they are after the first, but for the first, of kind ``first_kind``."""
+    """Join the LaTeX of a product's factors with ``\\cdot``, bracketing the first, of kind ``first_kind``, where it needs it.
+
+    Every factor after the first arrives bracketed already. The list is changed in place.
+    """
     if len(latexes) == 1:
         return latexes[0]
     if first_kind in _SUM_OR_PRODUCT:

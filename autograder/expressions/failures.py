@@ -53,7 +53,7 @@ def caret_excerpt(text: str, position: int) -> str:
     length = len(text)
     if length <= _EXCERPT_RADIUS and text.isascii() and text.isprintable():
         # The usual short answer: shown whole, one column per character.
-        column = position if 0 <= position <= length else max(0, min(position, length))
+        column = max(0, min(position, length))
         return "    " + text + "\n    " + " " * column + "^"
     position = max(0, min(position, length))
     start = max(0, position - _EXCERPT_RADIUS)

@@ -81,7 +81,7 @@ def test_capacity_must_be_positive() -> None:
 
 
 @pytest.mark.parametrize("code", range(128))
-def test_fast_path_for_ascii_agrees_with_collapsing(code: int) -> None:
-    # Printable ASCII skips the search for other spaces; every ASCII character gives the key that collapsing gives.
+def test_ascii_keys_match_collapsing(code: int) -> None:
+    # Printable ASCII skips the search for other spaces, so every ASCII character must give the key that collapsing gives.
     text = f" x{chr(code)}y {chr(code)}"
     assert normalize_answer(text) == _SPACE_RUN.sub(" ", text).strip(" ")

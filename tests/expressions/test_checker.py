@@ -433,7 +433,7 @@ def test_literal_beyond_float_range_gets_message(answer: str, message: str) -> N
     assert message in verdict.feedback
 
 
-def test_parts_with_the_same_variables_share_names() -> None:
+def test_same_variables_share_names() -> None:
     first = make_checker("(a_1 - y)*x_1", GRADIENT)
     second = make_checker("a_1*x_1", GRADIENT)
     other = make_checker("x_1", {"x_1": [-3, 3]})

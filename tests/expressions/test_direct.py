@@ -290,7 +290,7 @@ def test_stop_keeps_no_frames() -> None:
 
 
 @pytest.mark.parametrize("text", ["x", "2x + 1", "x +", "x^0.5", "e^3/(1+e^3)", "sigma*log(x, 2)"])
-def test_one_off_reading_matches_the_reused_reader(text: str) -> None:
+def test_one_off_matches_reused_reader(text: str) -> None:
     lexed, reused = read(text)
     assert lexed is not None
     token = ignore_float_errors()
@@ -306,10 +306,11 @@ def test_one_off_reading_matches_the_reused_reader(text: str) -> None:
 
 
 def test_reading_after_a_stop_starts_afresh() -> None:
-    # A stop leaves the reader partway through one answer; the next starts from its first token.
+    # A stop leaves the reader partway through one answer, and the next starts from its first token.
     for text in ["x + (y", "x^0.5 + 1", "2 3"]:
         read(text)
-        lexed, result = read("x + 1")
-        assert result is not None and result is not MALFORMED
+        _, result = read("x + 1")
+        assert result is not None
+        assert result is not MALFORMED
         assert result[1] == "x + 1"
         np.testing.assert_array_equal(result[0], ENV["x"] + 1.0)

@@ -17,7 +17,7 @@ from autograder.expressions.failures import ExpressionFailure, caret_excerpt, fa
         # Positions outside the text point at its nearest end.
         ("ab", -4, "    ab\n    ^"),
         ("ab", 9, "    ab\n      ^"),
-        # Thirty characters are shown whole; one more and the far side is cut.
+        # Thirty characters are shown whole, and with one more the far side is cut.
         ("x" * 30, 29, "    " + "x" * 30 + "\n    " + " " * 29 + "^"),
         ("x" * 31, 0, "    " + "x" * 30 + "...\n    ^"),
         ("x" * 70, 40, "    ..." + "x" * 60 + "\n    " + " " * 33 + "^"),

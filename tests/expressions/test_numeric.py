@@ -203,7 +203,7 @@ def test_constant_powers_same_on_every_path(text: str, base: float, exponent: fl
 @pytest.mark.parametrize(
     ("left", "right", "aligned"),
     [
-        # Shapes at 3 points; () is a constant (a numpy scalar).
+        # Shapes at 3 points, where () is a constant (a numpy scalar).
         ((), (), ((), ())),
         ((), (3, 2, 1), ((), (3, 2, 1))),
         ((3,), (3,), ((3,), (3,))),

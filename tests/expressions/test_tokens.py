@@ -192,6 +192,6 @@ def test_script_text_examples(text: str, normalized: str) -> None:
 
 @pytest.mark.parametrize("code", range(128))
 def test_ascii_replacements(code: int) -> None:
-    # Printable ASCII is returned as it is; a tab or line break becomes a space.
+    # Printable ASCII is returned as it is, and a tab or line break becomes a space.
     text = f"x{chr(code)}1"
     assert replace_one_for_one(text) == text.translate(_ONE_FOR_ONE)
