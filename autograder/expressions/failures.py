@@ -52,7 +52,7 @@ def caret_excerpt(text: str, position: int) -> str:
     """
     length = len(text)
     if length <= _EXCERPT_RADIUS and text.isascii() and text.isprintable():
-        # The usual short answer: shown whole, one column per character.
+        # A short ASCII answer, the usual case, is shown whole, one column per character.
         column = max(0, min(position, length))
         return "    " + text + "\n    " + " " * column + "^"
     position = max(0, min(position, length))
